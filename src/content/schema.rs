@@ -1,0 +1,587 @@
+//! The typed front matter of every kind of document. Each kind is a serde struct that rejects unknown fields,
+//! so a typo is an error with a suggestion instead of a silently ignored value.
+
+use super::date::DateSpec;
+use serde::{Deserialize, Serialize};
+
+/// What kind of document a file is, given by the section it lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Page,
+    CaseStudy,
+    Agreement,
+    Event,
+    City,
+    Lesson,
+    Programme,
+}
+
+impl Kind {
+    /// The kind implied by a top-level folder name, for sections that do not declare one.
+    pub fn from_folder(name: &str) -> Kind {
+        match name {
+            "case-studies" => Kind::CaseStudy,
+            "agreements" => Kind::Agreement,
+            "timeline" | "events" => Kind::Event,
+            "cities" => Kind::City,
+            "lessons" => Kind::Lesson,
+            "programmes" | "programs" => Kind::Programme,
+            _ => Kind::Page,
+        }
+    }
+
+    /// The snake_case name used in templates, search facets and front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::CaseStudy => "case_study",
+            Kind::Agreement => "agreement",
+            Kind::Event => "event",
+            Kind::City => "city",
+            Kind::Lesson => "lesson",
+            Kind::Programme => "programme",
+        }
+    }
+}
+
+/// Fields of cooperation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Field {
+    Water,
+    Sewerage,
+    Waste,
+    Air,
+    Energy,
+    LowCarbon,
+    Climate,
+    Education,
+    Governance,
+    Industry,
+    UrbanPlanning,
+    DisasterPrevention,
+    Nature,
+    Business,
+}
+
+impl Field {
+    /// Every field, in display order.
+    pub const ALL: [Field; 14] = [
+        Field::Water,
+        Field::Sewerage,
+        Field::Waste,
+        Field::Air,
+        Field::Energy,
+        Field::LowCarbon,
+        Field::Climate,
+        Field::Education,
+        Field::Governance,
+        Field::Industry,
+        Field::UrbanPlanning,
+        Field::DisasterPrevention,
+        Field::Nature,
+        Field::Business,
+    ];
+
+    /// The kebab-case id, as written in front matter.
+    pub fn id(self) -> &'static str {
+        match self {
+            Field::Water => "water",
+            Field::Sewerage => "sewerage",
+            Field::Waste => "waste",
+            Field::Air => "air",
+            Field::Energy => "energy",
+            Field::LowCarbon => "low-carbon",
+            Field::Climate => "climate",
+            Field::Education => "education",
+            Field::Governance => "governance",
+            Field::Industry => "industry",
+            Field::UrbanPlanning => "urban-planning",
+            Field::DisasterPrevention => "disaster-prevention",
+            Field::Nature => "nature",
+            Field::Business => "business",
+        }
+    }
+}
+
+/// Kinds of cooperation agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AgreementType {
+    FriendshipCity,
+    FriendshipPort,
+    SisterCity,
+    FriendshipCooperation,
+    GreenSisterCity,
+    Mou,
+    LetterOfIntent,
+    JointStatement,
+    ComprehensiveAgreement,
+    PracticalAgreement,
+    Declaration,
+}
+
+/// Kinds of timeline event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventType {
+    Milestone,
+    Project,
+    Training,
+    Visit,
+    Conference,
+    Workshop,
+    Policy,
+    Award,
+    Business,
+    Study,
+}
+
+/// Translation status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Reviewed,
+}
+
+/// A city's part in the knowledge base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CityRole {
+    Home,
+    Partner,
+    Network,
+}
+
+/// School stages the lessons are written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GradeBand {
+    UpperPrimary,
+    LowerSecondary,
+}
+
+/// A reference to a publication a document draws on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// When a cooperation ran: a start year and an end year or `ongoing`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub start: i32,
+    #[serde(default)]
+    pub end: Option<PeriodEnd>,
+}
+
+/// The end of a period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PeriodEnd {
+    Year(i32),
+    Word(Ongoing),
+}
+
+/// The word `ongoing`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ongoing {
+    Ongoing,
+}
+
+/// A headline result of a cooperation, with its figure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub label: String,
+    pub value: String,
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// One step of a lesson's activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub text: String,
+    #[serde(default)]
+    pub minutes: Option<u32>,
+}
+
+/// One worksheet question with its answer for the teacher.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub text: String,
+    /// Lines of writing space on the printed sheet.
+    #[serde(default = "default_lines")]
+    pub lines: u8,
+    pub answer: String,
+}
+
+fn default_lines() -> u8 {
+    2
+}
+
+/// Fields every kind accepts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Common {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<DateSpec>,
+    pub updated: Option<DateSpec>,
+    pub tags: Vec<String>,
+    pub lang: Option<String>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub status: Option<Status>,
+    pub translated_from: Option<String>,
+}
+
+/// Names of the fields every kind accepts.
+pub const COMMON_FIELDS: [&str; 12] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "tags",
+    "lang",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
+    "status",
+    "translated_from",
+];
+
+/// Declares a kind: a raw struct with the common fields plus the kind's own (rejecting anything else), and the
+/// public struct holding the kind's own fields.
+macro_rules! kind {
+    ($(#[$meta:meta])* $raw:ident => $data:ident { $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? }) => {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct $raw {
+            #[serde(default)] title: Option<String>,
+            #[serde(default)] description: Option<String>,
+            #[serde(default)] date: Option<DateSpec>,
+            #[serde(default)] updated: Option<DateSpec>,
+            #[serde(default)] tags: Vec<String>,
+            #[serde(default)] lang: Option<String>,
+            #[serde(default)] draft: bool,
+            #[serde(default)] weight: Option<i64>,
+            #[serde(default)] slug: Option<String>,
+            #[serde(default)] aliases: Vec<String>,
+            #[serde(default)] status: Option<Status>,
+            #[serde(default)] translated_from: Option<String>,
+            $( $(#[$fmeta])* $field: $ty, )*
+        }
+
+        $(#[$meta])*
+        #[derive(Debug, Clone, Serialize)]
+        pub struct $data { $( pub $field: $ty, )* }
+
+        impl $raw {
+            pub(crate) fn split(self) -> (Common, $data) {
+                let common = Common {
+                    title: self.title,
+                    description: self.description,
+                    date: self.date,
+                    updated: self.updated,
+                    tags: self.tags,
+                    lang: self.lang,
+                    draft: self.draft,
+                    weight: self.weight,
+                    slug: self.slug,
+                    aliases: self.aliases,
+                    status: self.status,
+                    translated_from: self.translated_from,
+                };
+                (common, $data { $( $field: self.$field, )* })
+            }
+        }
+    };
+}
+
+kind!(
+    /// A plain page: the common fields only.
+    RawPage => PageData {}
+);
+
+kind!(
+    /// A city: Kitakyushu or one of its partners.
+    RawCity => CityData {
+        #[serde(default)] names: std::collections::BTreeMap<String, String>,
+        country: String,
+        #[serde(default)] population: Option<u64>,
+        #[serde(default)] population_year: Option<i32>,
+        #[serde(default)] coordinates: Option<[f64; 2]>,
+        #[serde(default)] role: Option<CityRole>,
+    }
+);
+
+kind!(
+    /// A case study of Kitakyushu's cooperation with one partner city.
+    RawCaseStudy => CaseStudyData {
+        city: String,
+        #[serde(default)] country: Option<String>,
+        period: Period,
+        fields: Vec<Field>,
+        #[serde(default)] schemes: Vec<String>,
+        #[serde(default)] funders: Vec<String>,
+        #[serde(default)] stakeholders: Vec<String>,
+        #[serde(default)] outcomes: Vec<Outcome>,
+        #[serde(default)] sources: Vec<Source>,
+    }
+);
+
+kind!(
+    /// A cooperation agreement between cities.
+    RawAgreement => AgreementData {
+        r#type: AgreementType,
+        parties: Vec<String>,
+        #[serde(default)] case_study: Option<String>,
+        #[serde(default)] summary: Option<String>,
+        #[serde(default)] sources: Vec<Source>,
+    }
+);
+
+kind!(
+    /// A dated milestone of the cooperation.
+    RawEvent => EventData {
+        #[serde(default)] end: Option<DateSpec>,
+        #[serde(default)] fiscal_year: bool,
+        r#type: EventType,
+        #[serde(default)] cities: Vec<String>,
+        #[serde(default)] fields: Vec<Field>,
+        #[serde(default)] case_study: Option<String>,
+        #[serde(default)] agreement: Option<String>,
+        #[serde(default)] source: Option<String>,
+    }
+);
+
+kind!(
+    /// A programme or network of cities.
+    RawProgramme => ProgrammeData {
+        #[serde(default)] end: Option<DateSpec>,
+        #[serde(default)] cities: Vec<String>,
+        #[serde(default)] fields: Vec<Field>,
+        #[serde(default)] organisers: Vec<String>,
+        #[serde(default)] sources: Vec<Source>,
+    }
+);
+
+kind!(
+    /// An Ecology Note lesson.
+    RawLesson => LessonData {
+        series: String,
+        number: u32,
+        age_range: [u8; 2],
+        grade_band: GradeBand,
+        duration: u32,
+        #[serde(default)] subjects: Vec<String>,
+        #[serde(default)] fields: Vec<Field>,
+        #[serde(default)] cities: Vec<String>,
+        #[serde(default)] case_study: Option<String>,
+        objectives: Vec<String>,
+        #[serde(default)] materials: Vec<String>,
+        #[serde(default)] steps: Vec<Step>,
+        #[serde(default)] questions: Vec<Question>,
+        #[serde(default)] teacher_notes: Option<String>,
+    }
+);
+
+/// The front matter of a section's `_index.md`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The kind of the documents in this section and below it.
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub sort_by: Option<SortBy>,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub lang: Option<String>,
+    #[serde(default)]
+    pub status: Option<Status>,
+    #[serde(default)]
+    pub translated_from: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    #[default]
+    Date,
+    /// Lowest weight first.
+    Weight,
+    /// Alphabetical.
+    Title,
+}
+
+/// The kind-specific data of a document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum KindData {
+    Page(PageData),
+    City(CityData),
+    CaseStudy(CaseStudyData),
+    Agreement(AgreementData),
+    Event(EventData),
+    Programme(ProgrammeData),
+    Lesson(LessonData),
+}
+
+impl KindData {
+    /// City ids the document refers to, with the front matter key they appear under.
+    pub fn city_refs(&self) -> Vec<(&'static str, &str)> {
+        let list = |key: &'static str, v: &'_ [String]| -> Vec<(&'static str, String)> {
+            v.iter().map(|c| (key, c.clone())).collect()
+        };
+        let _ = list;
+        match self {
+            KindData::CaseStudy(d) => vec![("city", d.city.as_str())],
+            KindData::Agreement(d) => d.parties.iter().map(|c| ("parties", c.as_str())).collect(),
+            KindData::Event(d) => d.cities.iter().map(|c| ("cities", c.as_str())).collect(),
+            KindData::Programme(d) => d.cities.iter().map(|c| ("cities", c.as_str())).collect(),
+            KindData::Lesson(d) => d.cities.iter().map(|c| ("cities", c.as_str())).collect(),
+            KindData::Page(_) | KindData::City(_) => Vec::new(),
+        }
+    }
+
+    /// The case study the document refers to, if any.
+    pub fn case_study_ref(&self) -> Option<&str> {
+        match self {
+            KindData::Agreement(d) => d.case_study.as_deref(),
+            KindData::Event(d) => d.case_study.as_deref(),
+            KindData::Lesson(d) => d.case_study.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The agreement the document refers to, if any.
+    pub fn agreement_ref(&self) -> Option<&str> {
+        match self {
+            KindData::Event(d) => d.agreement.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Fields of cooperation the document covers.
+    pub fn fields(&self) -> &[Field] {
+        match self {
+            KindData::CaseStudy(d) => &d.fields,
+            KindData::Event(d) => &d.fields,
+            KindData::Programme(d) => &d.fields,
+            KindData::Lesson(d) => &d.fields,
+            _ => &[],
+        }
+    }
+}
+
+/// Parses front matter `yaml` as the given kind.
+pub fn parse(kind: Kind, yaml: &str) -> Result<(Common, KindData), serde_yaml::Error> {
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    Ok(match kind {
+        Kind::Page => {
+            let (c, d) = serde_yaml::from_str::<RawPage>(yaml)?.split();
+            (c, KindData::Page(d))
+        }
+        Kind::City => {
+            let (c, d) = serde_yaml::from_str::<RawCity>(yaml)?.split();
+            (c, KindData::City(d))
+        }
+        Kind::CaseStudy => {
+            let (c, d) = serde_yaml::from_str::<RawCaseStudy>(yaml)?.split();
+            (c, KindData::CaseStudy(d))
+        }
+        Kind::Agreement => {
+            let (c, d) = serde_yaml::from_str::<RawAgreement>(yaml)?.split();
+            (c, KindData::Agreement(d))
+        }
+        Kind::Event => {
+            let (c, d) = serde_yaml::from_str::<RawEvent>(yaml)?.split();
+            (c, KindData::Event(d))
+        }
+        Kind::Programme => {
+            let (c, d) = serde_yaml::from_str::<RawProgramme>(yaml)?.split();
+            (c, KindData::Programme(d))
+        }
+        Kind::Lesson => {
+            let (c, d) = serde_yaml::from_str::<RawLesson>(yaml)?.split();
+            (c, KindData::Lesson(d))
+        }
+    })
+}
+
+/// Parses the front matter of a section's `_index.md`.
+pub fn parse_section(yaml: &str) -> Result<SectionMeta, serde_yaml::Error> {
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str(yaml)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_lesson_parses() {
+        let yaml = "title: T\nseries: Ecology Note\nnumber: 1\nage_range: [10, 12]\ngrade_band: upper-primary\nduration: 45\nobjectives: [I can sort waste.]\nquestions:\n  - text: Why?\n    answer: Because.\n";
+        let (common, data) = parse(Kind::Lesson, yaml).unwrap();
+        assert_eq!(common.title.as_deref(), Some("T"));
+        match data {
+            KindData::Lesson(l) => {
+                assert_eq!(l.questions[0].lines, 2);
+                assert_eq!(l.age_range, [10, 12]);
+            }
+            other => panic!("wrong kind {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_field_is_rejected_with_location() {
+        let err = parse(Kind::Page, "title: A\ntagz: [a]\n").unwrap_err();
+        assert!(err.to_string().starts_with("unknown field `tagz`"));
+        assert_eq!(err.location().unwrap().line(), 2);
+    }
+
+    #[test]
+    fn bad_enum_value_is_rejected() {
+        let err = parse(
+            Kind::Event,
+            "title: A\ndate: 2001\ntype: award\nfields: [wastes]\n",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown variant `wastes`"), "{err}");
+    }
+
+    #[test]
+    fn period_end_accepts_year_or_ongoing() {
+        let p: Period = serde_yaml::from_str("{ start: 2012, end: ongoing }").unwrap();
+        assert_eq!(p.end, Some(PeriodEnd::Word(Ongoing::Ongoing)));
+        let p: Period = serde_yaml::from_str("{ start: 2012, end: 2016 }").unwrap();
+        assert_eq!(p.end, Some(PeriodEnd::Year(2016)));
+    }
+}
