@@ -1,1 +1,108 @@
-fn main() {}
+//! The `kizuna` command line.
+
+use clap::{Parser, Subcommand};
+use kizuna::diagnostic::Diagnostic;
+use kizuna::pipeline::{self, Options};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "kizuna", version, about = "Builds a static knowledge-base site from Markdown files with YAML front matter")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct SiteArgs {
+    /// The site's root folder (holding content/ and, optionally, kizuna.yaml, themes/, templates/, static/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Override `base_url` from kizuna.yaml.
+    #[arg(long)]
+    base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced only when the whole build succeeds).
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Output folder [default: ROOT/public].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Write links that work when the site is opened from disk (file://), e.g. from a USB stick.
+        #[arg(long)]
+        portable: bool,
+    },
+    /// Check all content, references, links and templates, and print every problem.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site, output, portable } => {
+            let mut opts = options(&site);
+            if let Some(o) = output {
+                opts.output = o;
+            }
+            if portable {
+                opts.portable = Some(true);
+            }
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    print_all(&report.warnings);
+                    let total: f64 = report.timings.iter().map(|(_, t)| t).sum();
+                    eprintln!("built {} pages ({} files) into {} in {:.2}s", report.pages, report.files, opts.output.display(), total);
+                    ExitCode::SUCCESS
+                }
+                Err(diagnostics) => fail(&diagnostics, "the build failed; the previous output was left untouched"),
+            }
+        }
+        Command::Check { site } => match pipeline::generate(&options(&site)) {
+            Ok(g) => {
+                print_all(&g.warnings);
+                eprintln!("checked {} pages: no errors, {} warning(s)", g.site.pages.len(), g.warnings.len());
+                ExitCode::SUCCESS
+            }
+            Err(diagnostics) => fail(&diagnostics, "check found problems"),
+        },
+    }
+}
+
+fn options(site: &SiteArgs) -> Options {
+    let mut opts = Options::new(&site.root);
+    opts.drafts = site.drafts;
+    opts.base_url = site.base_url.clone();
+    opts
+}
+
+fn print_all(diagnostics: &[Diagnostic]) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diagnostics {
+        let text = d.to_string();
+        if color {
+            let text = text.replacen("error:", "\x1b[1;31merror\x1b[0m:", 1).replacen("warning:", "\x1b[1;33mwarning\x1b[0m:", 1);
+            eprintln!("{text}");
+        } else {
+            eprintln!("{text}");
+        }
+    }
+}
+
+fn fail(diagnostics: &[Diagnostic], what: &str) -> ExitCode {
+    print_all(diagnostics);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    eprintln!("{what}: {errors} error(s), {warnings} warning(s)");
+    ExitCode::FAILURE
+}

@@ -49,6 +49,49 @@ pub fn split(source: &str) -> Result<Split<'_>, Diagnostic> {
         .hint("add a line with `---` after the last front matter field"))
 }
 
+/// Finds where a top-level front matter `key` is written in `source`, and within its value (on the key's line
+/// or the indented lines below it) where `value` is, so that diagnostics can point at it. Returns a byte offset
+/// and a length in characters.
+pub fn locate(source: &str, key: &str, value: Option<&str>) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    let mut found: Option<usize> = None;
+    for line in source.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if let Some(start) = found {
+            let top_level = !line.starts_with([' ', '\t', '-']) && !trimmed.is_empty();
+            if top_level || trimmed == "---" {
+                return Some((start, key.chars().count()));
+            }
+        } else if trimmed.strip_prefix(key).is_some_and(|r| r.starts_with(':')) {
+            found = Some(offset);
+        }
+        if let (Some(_), Some(v)) = (found, value) {
+            if let Some(i) = find_token(line, v) {
+                return Some((offset + i, v.chars().count().max(1)));
+            }
+        }
+        offset += line.len();
+    }
+    found.map(|s| (s, key.chars().count()))
+}
+
+/// Finds `token` in `line` as a whole word (not part of a longer id).
+fn find_token(line: &str, token: &str) -> Option<usize> {
+    let is_id = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let mut from = 0;
+    while let Some(i) = line[from..].find(token) {
+        let start = from + i;
+        let end = start + token.len();
+        let before = line[..start].chars().next_back();
+        let after = line[end..].chars().next();
+        if !before.is_some_and(is_id) && !after.is_some_and(is_id) {
+            return Some(start);
+        }
+        from = end;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +123,17 @@ mod tests {
         let s = split("\u{feff}---\r\ntitle: A\r\n---\r\nbody").unwrap();
         assert_eq!(s.yaml, "title: A\r\n");
         assert_eq!(s.body, "body");
+    }
+
+    #[test]
+    fn locates_keys_and_values() {
+        let src = "---\ntitle: A\ncities: [dalian, kitakyushu]\nfields:\n  - waste\n  - air\n---\n";
+        let (o, l) = locate(src, "cities", Some("kitakyushu")).unwrap();
+        assert_eq!(&src[o..o + l], "kitakyushu");
+        let (o, _) = locate(src, "fields", Some("air")).unwrap();
+        assert_eq!(&src[o..o + 3], "air");
+        let (o, l) = locate(src, "title", Some("nothing")).unwrap();
+        assert_eq!(&src[o..o + l], "title");
+        assert_eq!(locate(src, "date", None), None);
     }
 }

@@ -1,0 +1,14 @@
+//! kizuna: a static knowledge-base site generator. The build is a one-way pipeline of small stages:
+//! [`content`] (load and parse) → [`site`] (link) → [`markdown`] → [`render`] → [`output`] (write), driven by
+//! [`pipeline`].
+
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod qr;
+pub mod render;
+pub mod site;
+pub mod theme;

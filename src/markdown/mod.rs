@@ -1,0 +1,286 @@
+//! The markdown stage: CommonMark with tables, footnotes, strikethrough and task lists into HTML, with heading
+//! ids and a table of contents, highlighted code, and links to other `.md` files rewritten to page URLs.
+
+mod highlight;
+
+pub use highlight::highlight;
+
+use crate::diagnostic::Diagnostic;
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// One heading, for the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A rendered Markdown body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// The text without markup, for search and summaries.
+    pub text: String,
+}
+
+/// What the markdown stage needs to know about the page it renders.
+pub struct Input<'a> {
+    /// The whole file, for diagnostics.
+    pub source: &'a str,
+    pub body_offset: usize,
+    pub file: &'a Path,
+    /// The file's path relative to the content directory, to resolve relative links.
+    pub rel: &'a str,
+    pub smart_punctuation: bool,
+}
+
+/// Resolves a content-relative `.md` path (`lessons/lesson-01.md`) to a site path (`lessons/lesson-01/`).
+pub trait Resolve {
+    fn resolve(&self, rel: &str) -> Option<String>;
+}
+
+/// Renders a body; `root` is the relative path from the page to the site root (`../../`), put before every
+/// rewritten link so that the site works from any base path and from `file://`.
+pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, Vec<Diagnostic>) {
+    let body = &input.source[input.body_offset..];
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if input.smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let mut diagnostics = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut toc = Vec::new();
+    let mut text = String::new();
+    let mut used_ids = HashSet::new();
+    let mut heading: Option<(usize, HeadingLevel, Option<String>)> = None;
+    let mut code: Option<(String, String)> = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        if let Some((lang, buf)) = code.as_mut() {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    text.push_str(buf);
+                    text.push('\n');
+                    events.push(Event::Html(CowStr::from(highlight(buf, lang))));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((events.len(), level, id.map(|i| i.to_string())));
+                events.push(Event::Text(CowStr::from("")));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, _, explicit)) = heading.take() {
+                    let inner = &events[at + 1..];
+                    let title = plain(inner);
+                    let base = explicit.unwrap_or_else(|| {
+                        let s = crate::site::slugify(&title);
+                        if s.is_empty() { "section".to_string() } else { s }
+                    });
+                    let mut id = base.clone();
+                    let mut n = 1;
+                    while !used_ids.insert(id.clone()) {
+                        id = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    let lvl = level as u8;
+                    events[at] = Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\">", escape(&id))));
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{lvl}>\n",
+                        escape(&id)
+                    ))));
+                    text.push_str(&title);
+                    text.push('\n');
+                    toc.push(Heading { level: lvl, id, title });
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = match rewrite(&dest_url, input.rel, resolver) {
+                    Ok(Some(path)) => CowStr::from(format!("{root}{path}")),
+                    Ok(None) => dest_url,
+                    Err(why) => {
+                        let offset = input.body_offset + range.start;
+                        let span = input.source[offset..].find(')').map(|e| e + 1).unwrap_or(1);
+                        diagnostics.push(
+                            Diagnostic::error(format!("broken link to `{dest_url}`"))
+                                .in_file(input.file)
+                                .at_offset(input.source, offset)
+                                .spanning(input.source[offset..offset + span.min(body.len())].chars().count())
+                                .hint(why),
+                        );
+                        dest_url
+                    }
+                };
+                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if heading.is_none() {
+                    text.push_str(&t);
+                }
+                events.push(Event::Text(t));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                text.push('\n');
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    (Rendered { html: out, toc, text }, diagnostics)
+}
+
+/// The text of inline events.
+fn plain(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// Rewrites a link to a `.md` file. `Ok(None)` leaves the link alone (external, anchor, other files).
+fn rewrite(dest: &str, from_rel: &str, resolver: &dyn Resolve) -> Result<Option<String>, String> {
+    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('#') || dest.starts_with("//") {
+        return Ok(None);
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    if !path.ends_with(".md") {
+        return Ok(None);
+    }
+    let target = if let Some(abs) = path.strip_prefix('/') {
+        normalize(abs)
+    } else {
+        let dir = from_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        normalize(&format!("{dir}/{path}"))
+    };
+    let Some(target) = target else {
+        return Err("the link climbs above the content folder".into());
+    };
+    match resolver.resolve(&target) {
+        Some(url) => Ok(Some(match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url,
+        })),
+        None => Err(format!("there is no page `content/{target}`; links are relative to this file's folder")),
+    }
+}
+
+/// Resolves `.` and `..` segments; `None` when the path climbs above its root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Map;
+    impl Resolve for Map {
+        fn resolve(&self, rel: &str) -> Option<String> {
+            (rel == "cities/mandalay.md").then(|| "cities/mandalay/".to_string())
+        }
+    }
+
+    fn run(body: &str) -> (Rendered, Vec<Diagnostic>) {
+        let source = format!("---\ntitle: x\n---\n{body}");
+        let input = Input { source: &source, body_offset: 16, file: Path::new("content/lessons/a.md"), rel: "lessons/a.md", smart_punctuation: true };
+        render(&input, &Map, "../../")
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let (r, _) = run("# Intro\n\n## Intro\n\n## ရေ သန့်\n");
+        assert!(r.html.contains("<h1 id=\"intro\">Intro"));
+        assert!(r.html.contains("<h2 id=\"intro-1\">"));
+        assert_eq!(r.toc[2].id, "ရေ-သန့်");
+    }
+
+    #[test]
+    fn md_links_become_relative_urls() {
+        let (r, d) = run("See [Mandalay](../cities/mandalay.md#history).\n");
+        assert!(d.is_empty());
+        assert!(r.html.contains("href=\"../../cities/mandalay/#history\""), "{}", r.html);
+    }
+
+    #[test]
+    fn broken_link_names_line_and_column() {
+        let (_, d) = run("Text\n\nSee [it](../cities/nowhere.md) now.\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].location().unwrap(), "content/lessons/a.md:6:5");
+        assert_eq!(d[0].snippet.as_deref(), Some("See [it](../cities/nowhere.md) now."));
+    }
+
+    #[test]
+    fn extensions_render() {
+        let (r, _) = run("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes() {
+        let (r, _) = run("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("class=\"hl-"), "{}", r.html);
+        assert!(r.text.contains("fn main"));
+    }
+}

@@ -1,0 +1,154 @@
+//! The whole build, stage by stage: load → parse → link → markdown → render → write. Each stage takes the
+//! previous stage's value; all diagnostics are collected and a build with errors writes nothing.
+
+use crate::config::Config;
+use crate::content::{self, Asset};
+use crate::diagnostic::{self, Diagnostic};
+use crate::markdown::{self, Rendered};
+use crate::output;
+use crate::render::{self, Bodies, OutputFile, Templates};
+use crate::site::{self, root_of, Linker, Site};
+use crate::theme::{self, Theme};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub drafts: bool,
+    /// Overrides `portable` in kizuna.yaml.
+    pub portable: Option<bool>,
+    /// Overrides `base_url` in kizuna.yaml.
+    pub base_url: Option<String>,
+}
+
+impl Options {
+    /// Builds `root` into `root/public`.
+    pub fn new(root: impl Into<PathBuf>) -> Options {
+        let root = root.into();
+        Options { output: root.join("public"), root, drafts: false, portable: None, base_url: None }
+    }
+}
+
+/// A site rendered in memory, ready to write.
+pub struct Generated {
+    pub config: Config,
+    pub site: Site,
+    pub bodies: Bodies,
+    pub files: Vec<OutputFile>,
+    pub theme: Theme,
+    pub assets: Vec<Asset>,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Runs every stage but the write. Errors come back all at once, sorted by file and line.
+pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
+    let mut config = Config::load(&opts.root).map_err(|d| vec![d])?;
+    if let Some(p) = opts.portable {
+        config.portable = p;
+    }
+    if let Some(url) = &opts.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    let theme = theme::load(&opts.root, &config.theme)?;
+    let templates = Templates::new(&theme)?;
+    let (loaded, mut diagnostics) = content::load(&opts.root, "content");
+    lap("load", &mut timings);
+    let (parsed, d) = content::parse_all(loaded.markdown, &config, opts.drafts);
+    diagnostics.extend(d);
+    lap("parse", &mut timings);
+    let (site, d) = site::link(parsed, &config);
+    diagnostics.extend(d);
+    lap("link", &mut timings);
+    let (bodies, d) = render_bodies(&site);
+    diagnostics.extend(d);
+    lap("markdown", &mut timings);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostic::sort(&mut diagnostics);
+        return Err(diagnostics);
+    }
+    let (files, d) = render::render(&site, &bodies, &theme, &templates);
+    diagnostics.extend(d);
+    lap("render", &mut timings);
+    diagnostic::sort(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
+    Ok(Generated { config, site, bodies, files, theme, assets: loaded.assets, warnings: diagnostics, timings })
+}
+
+/// The markdown stage: every body, with links resolved for the page's language and depth.
+fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
+    let smart = site.config.smart_punctuation;
+    let pages: Vec<(Rendered, Vec<Diagnostic>)> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let input = markdown::Input { source: &p.doc.source, body_offset: p.doc.body_offset, file: &p.doc.file, rel: &p.doc.rel, smart_punctuation: smart };
+            markdown::render(&input, &Linker { site, lang: &p.doc.lang }, &root_of(&p.path))
+        })
+        .collect();
+    let sections: Vec<(Rendered, Vec<Diagnostic>)> = site
+        .sections
+        .par_iter()
+        .map(|s| match &s.file {
+            Some(f) => {
+                let rel = format!("{}{}_index.md", s.dir, if s.dir.is_empty() { "" } else { "/" });
+                let input = markdown::Input { source: &f.source, body_offset: f.body_offset, file: &f.file, rel: &rel, smart_punctuation: smart };
+                markdown::render(&input, &Linker { site, lang: &s.lang }, &root_of(&s.path))
+            }
+            None => (Rendered::default(), Vec::new()),
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let pages = pages.into_iter().map(|(r, d)| {
+        diagnostics.extend(d);
+        r
+    }).collect();
+    let sections = sections.into_iter().map(|(r, d)| {
+        diagnostics.extend(d);
+        r
+    }).collect();
+    (Bodies { pages, sections }, diagnostics)
+}
+
+/// What a finished build reports.
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// Builds the site and writes it atomically to `opts.output`.
+pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    check_output(opts).map_err(|d| vec![d])?;
+    let mut g = generate(opts)?;
+    let clock = Instant::now();
+    let site = output::Site { files: &g.files, statics: &g.theme.statics, assets: &g.assets };
+    output::write(&opts.output, &site, |_staging| Ok(())).map_err(|d| vec![d])?;
+    g.timings.push(("write", clock.elapsed().as_secs_f64()));
+    Ok(Report { pages: g.site.pages.len(), files: g.files.len() + g.theme.statics.len() + g.assets.len(), warnings: g.warnings, timings: g.timings })
+}
+
+/// Refuses output folders that would replace the site's own sources.
+fn check_output(opts: &Options) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = abs(&opts.output);
+    let root = abs(&opts.root);
+    if root.starts_with(&out) || out.starts_with(root.join("content")) || out.starts_with(root.join("themes")) || out.starts_with(root.join("static")) {
+        return Err(Diagnostic::error(format!("refusing to write the site to {}: it would replace the site's sources", opts.output.display()))
+            .hint("choose an output folder outside content/, themes/ and static/, e.g. `--output public`"));
+    }
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! Builds what templates see: the site, the language and its strings, and the page or section being rendered,
+//! with links already relative to the page being rendered.
+
+use super::i18n::Strings;
+use crate::content::schema::Kind;
+use crate::content::Document;
+use crate::markdown::Rendered;
+use crate::site::{slugify, Site};
+use serde_json::{json, Map, Value};
+
+/// Per-language values shared by every page of that language.
+pub struct LangContext {
+    pub strings: Strings,
+    pub t: Value,
+    pub nav: Vec<(String, String, String)>,
+}
+
+impl LangContext {
+    /// Strings and navigation for `lang`.
+    pub fn new(site: &Site, theme_strings: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, serde_yaml::Value>>, lang: &str) -> LangContext {
+        let strings = Strings::new(theme_strings, lang);
+        let t = Value::Object(strings.map.clone());
+        let mut nav = Vec::new();
+        let default = &site.config.default_language;
+        let root = site.section("", lang).or_else(|| site.section("", default));
+        let mut dirs: Vec<(i64, String, usize)> = Vec::new();
+        if let Some(root) = root {
+            let mut tops: Vec<&str> = site.sections.iter().filter(|s| s.parent.is_some() && !s.dir.contains('/')).map(|s| s.dir.as_str()).collect();
+            tops.sort();
+            tops.dedup();
+            for dir in tops {
+                if let Some(i) = site.section(dir, lang).or_else(|| site.section(dir, default)) {
+                    let s = &site.sections[i];
+                    dirs.push((s.weight, s.title.clone(), i));
+                }
+            }
+            let _ = root;
+        }
+        dirs.sort();
+        for (_, title, i) in dirs {
+            let s = &site.sections[i];
+            nav.push((title, site.href(&s.path), s.dir.clone()));
+        }
+        LangContext { strings, t, nav }
+    }
+}
+
+/// A small description of a page for lists: title, link, date, kind.
+pub fn summary(site: &Site, strings: &Strings, i: usize, root: &str) -> Value {
+    let p = &site.pages[i];
+    let d = &p.doc;
+    json!({
+        "title": d.title(),
+        "description": d.common.description,
+        "href": format!("{root}{}", site.href(&p.path)),
+        "permalink": site.permalink(&p.path),
+        "id": d.id,
+        "kind": d.kind.name(),
+        "lang": d.lang,
+        "date": date_value(strings, d.common.date.as_ref()),
+        "tags": d.common.tags,
+        "data": d.data,
+        "weight": d.common.weight,
+    })
+}
+
+/// A date as templates see it.
+pub fn date_value(strings: &Strings, d: Option<&crate::content::date::DateSpec>) -> Value {
+    match d {
+        Some(d) => json!({ "iso": d.iso(), "display": strings.date(d), "year": d.year, "precision": d.precision() }),
+        None => Value::Null,
+    }
+}
+
+/// The shared part of every page's context.
+pub fn base(site: &Site, lc: &LangContext, lang: &str, path: &str, root: &str) -> Map<String, Value> {
+    let config = &site.config;
+    let languages: Vec<Value> = config
+        .languages
+        .iter()
+        .map(|l| {
+            let home = site.section("", &l.code).map(|i| site.href(&site.sections[i].path)).unwrap_or_default();
+            json!({ "code": l.code, "name": l.name, "href": format!("{root}{home}") })
+        })
+        .collect();
+    let nav: Vec<Value> = lc
+        .nav
+        .iter()
+        .map(|(title, href, dir)| {
+            let active = path.trim_start_matches(&format!("{lang}/")).starts_with(&format!("{dir}/"));
+            json!({ "title": title, "href": format!("{root}{href}"), "active": active })
+        })
+        .collect();
+    let home = site.section("", lang).map(|i| site.href(&site.sections[i].path)).unwrap_or_default();
+    let mut m = Map::new();
+    m.insert(
+        "site".into(),
+        json!({
+            "title": config.title,
+            "description": config.description,
+            "base_url": config.base_url,
+            "default_language": config.default_language,
+            "languages": languages,
+            "paper": config.paper,
+            "search": config.search,
+            "portable": config.portable,
+        }),
+    );
+    m.insert("lang".into(), json!(lang));
+    m.insert("lang_name".into(), json!(config.languages.iter().find(|l| l.code == lang).map(|l| l.name.as_str()).unwrap_or(lang)));
+    m.insert("t".into(), lc.t.clone());
+    m.insert("root".into(), json!(root));
+    m.insert("home".into(), json!(format!("{root}{home}")));
+    m.insert("nav".into(), Value::Array(nav));
+    m.insert("path".into(), json!(path));
+    m.insert("permalink".into(), json!(site.permalink(path)));
+    m
+}
+
+/// Links to every language version of a document (or section), and the `hreflang` alternates.
+pub fn translations(site: &Site, versions: &[(String, String, Option<&Document>)], current: &str, root: &str) -> (Value, Value) {
+    let mut list = Vec::new();
+    let mut alternates = Vec::new();
+    for (lang, path, doc) in versions {
+        let name = site.config.languages.iter().find(|l| &l.code == lang).map(|l| l.name.clone()).unwrap_or_else(|| lang.clone());
+        list.push(json!({
+            "lang": lang,
+            "name": name,
+            "href": format!("{root}{}", site.href(path)),
+            "current": lang == current,
+            "status": doc.and_then(|d| d.common.status),
+        }));
+        alternates.push(json!({ "lang": lang, "permalink": site.permalink(path) }));
+        if *lang == site.config.default_language {
+            alternates.push(json!({ "lang": "x-default", "permalink": site.permalink(path) }));
+        }
+    }
+    (Value::Array(list), Value::Array(alternates))
+}
+
+/// Everything a page template needs about its page.
+pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str) -> Value {
+    let p = &site.pages[i];
+    let d = &p.doc;
+    let strings = &lc.strings;
+    let tags: Vec<Value> = d
+        .common
+        .tags
+        .iter()
+        .map(|t| json!({ "name": t, "href": format!("{root}{}", site.href(&tag_path(site, &d.lang, t))) }))
+        .collect();
+    let section = &site.sections[p.section];
+    let mut refs = Map::new();
+    let link = |kind: Kind, id: &str| -> Value {
+        match site.ids.get(&(kind, id.to_string())) {
+            Some(t) => {
+                let j = site.in_lang(&Site::key(&site.pages[*t].doc), &d.lang).unwrap_or(*t);
+                summary(site, strings, j, root)
+            }
+            None => json!({ "id": id, "title": id }),
+        }
+    };
+    let cities: Vec<Value> = d.data.city_refs().into_iter().map(|(_, id)| link(Kind::City, id)).collect();
+    refs.insert("cities".into(), Value::Array(cities));
+    if let Some(id) = d.data.case_study_ref() {
+        refs.insert("case_study".into(), link(Kind::CaseStudy, id));
+    }
+    if let Some(id) = d.data.agreement_ref() {
+        refs.insert("agreement".into(), link(Kind::Agreement, id));
+    }
+    let mut related: Map<String, Value> = Map::new();
+    if let Some(keys) = site.backlinks.get(&Site::key(d)) {
+        let mut items: Vec<usize> = keys.iter().filter_map(|k| site.in_lang(k, &d.lang)).collect();
+        items.sort_by(|a, b| crate::site::compare(&site.pages[*a].doc, &site.pages[*b].doc, crate::content::schema::SortBy::Date).reverse());
+        for j in items {
+            let kind = site.pages[j].doc.kind.name().to_string();
+            if let Value::Array(list) = related.entry(kind).or_insert_with(|| Value::Array(Vec::new())) {
+                list.push(summary(site, strings, j, root));
+            }
+        }
+    }
+    let key = Site::key(d);
+    let versions: Vec<(String, String, Option<&Document>)> = site
+        .translations
+        .get(&key)
+        .map(|v| v.iter().map(|(l, j)| (l.clone(), site.pages[*j].path.clone(), Some(&site.pages[*j].doc))).collect())
+        .unwrap_or_default();
+    let (translations, alternates) = translations(site, &versions, &d.lang, root);
+    json!({
+        "title": d.title(),
+        "description": d.common.description,
+        "id": d.id,
+        "kind": d.kind.name(),
+        "lang": d.lang,
+        "href": format!("{root}{}", site.href(&p.path)),
+        "permalink": site.permalink(&p.path),
+        "date": date_value(strings, d.common.date.as_ref()),
+        "updated": date_value(strings, d.common.updated.as_ref()),
+        "tags": tags,
+        "content": body.html,
+        "toc": body.toc,
+        "data": d.data,
+        "status": d.common.status,
+        "draft": d.common.draft,
+        "weight": d.common.weight,
+        "refs": refs,
+        "related": related,
+        "translations": translations,
+        "alternates": alternates,
+        "section": { "title": section.title, "href": format!("{root}{}", site.href(&section.path)) },
+        "file": d.file.display().to_string().replace('\\', "/"),
+    })
+}
+
+/// The output path of a tag's page.
+pub fn tag_path(site: &Site, lang: &str, tag: &str) -> String {
+    let prefix = site.config.lang_prefix(lang);
+    let prefix = prefix.trim_start_matches('/');
+    let slug = slugify(tag);
+    if prefix.is_empty() {
+        format!("tags/{slug}/")
+    } else {
+        format!("{prefix}/tags/{slug}/")
+    }
+}

@@ -1,0 +1,241 @@
+//! The render stage: every page, section list (paginated), tag page, feed and sitemap of the site, as bytes
+//! at their output paths. Rendering is parallel and pure: the same site renders to the same bytes.
+
+pub mod context;
+mod feeds;
+pub mod i18n;
+mod templates;
+
+pub use templates::Templates;
+
+use crate::diagnostic::Diagnostic;
+use crate::markdown::Rendered;
+use crate::site::{root_of, Site};
+use crate::theme::Theme;
+use context::LangContext;
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use tera::Context;
+
+/// A rendered file: its path in the output folder and its bytes.
+pub type OutputFile = (String, Vec<u8>);
+
+/// Markdown bodies rendered by the markdown stage, by page and section index.
+pub struct Bodies {
+    pub pages: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+}
+
+enum Job {
+    Page(usize),
+    Teacher(usize),
+    Section(usize, usize),
+    TagList(String),
+    Tag(String, String, usize),
+    Search(String),
+    NotFound,
+}
+
+/// Renders the whole site.
+pub fn render(site: &Site, bodies: &Bodies, theme: &Theme, templates: &Templates) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let langs: BTreeMap<String, LangContext> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), LangContext::new(site, &theme.strings, &l.code)))
+        .chain(site.pages.iter().map(|p| p.doc.lang.clone()).filter(|l| !site.config.has_language(l)).map(|l| {
+            let lc = LangContext::new(site, &theme.strings, &l);
+            (l, lc)
+        }))
+        .collect();
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    if templates.has("lesson_teacher.html") {
+        jobs.extend(site.pages.iter().enumerate().filter(|(_, p)| p.doc.kind == crate::content::schema::Kind::Lesson).map(|(i, _)| Job::Teacher(i)));
+    }
+    for (i, s) in site.sections.iter().enumerate() {
+        let pages = s.pages.len().div_ceil(s.paginate_by).max(1);
+        jobs.extend((1..=pages).map(|n| Job::Section(i, n)));
+    }
+    for (lang, terms) in &site.tags {
+        jobs.push(Job::TagList(lang.clone()));
+        for (tag, list) in terms {
+            let pages = list.len().div_ceil(site.config.paginate_by).max(1);
+            jobs.extend((1..=pages).map(|n| Job::Tag(lang.clone(), tag.clone(), n)));
+        }
+    }
+    if templates.has("search.html") && site.config.search {
+        jobs.extend(site.config.languages.iter().map(|l| Job::Search(l.code.clone())));
+    }
+    jobs.push(Job::NotFound);
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(site, bodies, &langs, templates, job))
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 8);
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                if !diagnostics.iter().any(|x| x.message == d.message && x.file == d.file) {
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
+    files.extend(feeds::feeds(site, &langs));
+    files.push(("sitemap.xml".into(), feeds::sitemap(site).into_bytes()));
+    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.config.base_url).into_bytes()));
+    files.extend(feeds::aliases(site));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    (files, diagnostics)
+}
+
+fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext>, templates: &Templates, job: &Job) -> Result<OutputFile, Diagnostic> {
+    let lc_of = |lang: &str| &langs[lang];
+    match job {
+        Job::Page(i) | Job::Teacher(i) => {
+            let p = &site.pages[*i];
+            let (path, template) = match job {
+                Job::Teacher(_) => (format!("{}teacher/", p.path), "lesson_teacher.html".to_string()),
+                _ => {
+                    let own = format!("{}.html", p.doc.kind.name());
+                    (p.path.clone(), if templates.has(&own) { own } else { "page.html".to_string() })
+                }
+            };
+            let root = root_of(&path);
+            let lc = lc_of(&p.doc.lang);
+            let mut m = context::base(site, lc, &p.doc.lang, &path, &root);
+            let mut page = context::page(site, lc, *i, &bodies.pages[*i], &root);
+            if p.doc.kind == crate::content::schema::Kind::Lesson {
+                page["qr"] = json!(crate::qr::svg(&site.permalink(&p.path)));
+                page["teacher_href"] = json!(format!("{root}{}", site.href(&format!("{}teacher/", p.path))));
+            }
+            m.insert("alternates".into(), page["alternates"].clone());
+            m.insert("page".into(), page);
+            finish(templates, &template, m, &path)
+        }
+        Job::Section(s, n) => {
+            let sec = &site.sections[*s];
+            let path = if *n == 1 { sec.path.clone() } else { format!("{}page/{n}/", sec.path) };
+            let root = root_of(&path);
+            let lc = lc_of(&sec.lang);
+            let mut m = context::base(site, lc, &sec.lang, &path, &root);
+            let start = (n - 1) * sec.paginate_by;
+            let pages: Vec<Value> = sec.pages.iter().skip(start).take(sec.paginate_by).map(|i| context::summary(site, &lc.strings, *i, &root)).collect();
+            let all: Vec<Value> = if sec.pages.len() <= 500 { sec.pages.iter().map(|i| context::summary(site, &lc.strings, *i, &root)).collect() } else { Vec::new() };
+            let subsections: Vec<Value> = sec
+                .subsections
+                .iter()
+                .map(|j| {
+                    let sub = &site.sections[*j];
+                    json!({ "title": sub.title, "href": format!("{root}{}", site.href(&sub.path)), "dir": sub.dir, "count": sub.pages.len(),
+                        "description": sub.file.as_ref().and_then(|f| f.meta.description.clone()) })
+                })
+                .collect();
+            let versions: Vec<(String, String, Option<&crate::content::Document>)> = site
+                .sections
+                .iter()
+                .filter(|x| x.dir == sec.dir && (x.file.is_some() || !x.pages.is_empty() || x.dir.is_empty()))
+                .map(|x| (x.lang.clone(), x.path.clone(), None))
+                .collect();
+            let (translations, alternates) = context::translations(site, &versions, &sec.lang, &root);
+            let pagination = pagination(site, &sec.path, *n, sec.pages.len().div_ceil(sec.paginate_by).max(1), &root);
+            let meta = sec.file.as_ref().map(|f| &f.meta);
+            m.insert("alternates".into(), alternates);
+            m.insert(
+                "section".into(),
+                json!({
+                    "title": sec.title,
+                    "description": meta.and_then(|m| m.description.clone()),
+                    "dir": sec.dir,
+                    "lang": sec.lang,
+                    "kind": site.pages.get(*sec.pages.first().unwrap_or(&usize::MAX)).map(|p| p.doc.kind.name()),
+                    "content": bodies.sections[*s].html,
+                    "href": format!("{root}{}", site.href(&sec.path)),
+                    "pages": pages,
+                    "all_pages": all,
+                    "count": sec.pages.len(),
+                    "subsections": subsections,
+                    "translations": translations,
+                    "status": meta.and_then(|m| m.status),
+                }),
+            );
+            m.insert("pagination".into(), pagination);
+            let template = if sec.dir.is_empty() { "index.html" } else { "section.html" };
+            finish(templates, template, m, &path)
+        }
+        Job::TagList(lang) => {
+            let path = context::tag_path(site, lang, "x").trim_end_matches("x/").to_string();
+            let root = root_of(&path);
+            let lc = lc_of(lang);
+            let mut m = context::base(site, lc, lang, &path, &root);
+            let terms: Vec<Value> = site.tags[lang]
+                .iter()
+                .map(|(t, list)| json!({ "name": t, "count": list.len(), "href": format!("{root}{}", site.href(&context::tag_path(site, lang, t))) }))
+                .collect();
+            m.insert("terms".into(), Value::Array(terms));
+            finish(templates, "taxonomy_list.html", m, &path)
+        }
+        Job::Tag(lang, tag, n) => {
+            let base_path = context::tag_path(site, lang, tag);
+            let path = if *n == 1 { base_path.clone() } else { format!("{base_path}page/{n}/") };
+            let root = root_of(&path);
+            let lc = lc_of(lang);
+            let mut m = context::base(site, lc, lang, &path, &root);
+            let list = &site.tags[lang][tag];
+            let per = site.config.paginate_by;
+            let pages: Vec<Value> = list.iter().skip((n - 1) * per).take(per).map(|i| context::summary(site, &lc.strings, *i, &root)).collect();
+            m.insert("term".into(), json!({ "name": tag, "count": list.len(), "pages": pages, "href": format!("{root}{}", site.href(&base_path)) }));
+            m.insert("pagination".into(), pagination(site, &base_path, *n, list.len().div_ceil(per).max(1), &root));
+            finish(templates, "taxonomy_term.html", m, &path)
+        }
+        Job::Search(lang) => {
+            let prefix = site.config.lang_prefix(lang);
+            let path = if prefix.is_empty() { "search/".to_string() } else { format!("{}/search/", &prefix[1..]) };
+            let root = root_of(&path);
+            let m = context::base(site, lc_of(lang), lang, &path, &root);
+            finish(templates, "search.html", m, &path)
+        }
+        Job::NotFound => {
+            let lang = site.config.default_language.clone();
+            let base_path = base_path(&site.config.base_url);
+            let mut m = context::base(site, lc_of(&lang), &lang, "", &base_path);
+            m.insert("path".into(), json!("404.html"));
+            let html = templates.render("404.html", &Context::from_value(Value::Object(m)).unwrap_or_default())?;
+            Ok(("404.html".into(), html.into_bytes()))
+        }
+    }
+}
+
+/// The path part of the base URL (`/` or `/kizuna/`), for pages served at any depth such as the 404 page.
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+fn pagination(site: &Site, base: &str, current: usize, total: usize, root: &str) -> Value {
+    let href = |n: usize| {
+        let p = if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+        format!("{root}{}", site.href(&p))
+    };
+    let pages: Vec<Value> = (1..=total).map(|n| json!({ "number": n, "href": href(n), "current": n == current })).collect();
+    json!({
+        "current": current,
+        "total": total,
+        "prev": if current > 1 { Some(href(current - 1)) } else { None },
+        "next": if current < total { Some(href(current + 1)) } else { None },
+        "pages": pages,
+    })
+}
+
+fn finish(templates: &Templates, template: &str, m: Map<String, Value>, path: &str) -> Result<OutputFile, Diagnostic> {
+    let context = Context::from_value(Value::Object(m)).map_err(|e| Diagnostic::error(format!("internal: context is not an object: {e}")))?;
+    let html = templates.render(template, &context)?;
+    Ok((format!("{path}index.html"), html.into_bytes()))
+}

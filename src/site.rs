@@ -1,0 +1,470 @@
+//! The link stage: turns parsed documents into the site graph. It gives every page and section its URL, sorts
+//! sections, groups translations, collects tags and resolves references between typed documents. The graph is
+//! immutable once built; later stages only read it.
+
+use crate::config::Config;
+use crate::content::schema::{Kind, SortBy};
+use crate::content::{Document, Parsed, SectionFile};
+use crate::diagnostic::{nearest, Diagnostic};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A page of the site: a document and where it is published.
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Document,
+    /// Output directory relative to the site root, ending in `/`: `my/lessons/lesson-01/`.
+    pub path: String,
+    /// Index of its section in [`Site::sections`].
+    pub section: usize,
+}
+
+/// A section: a folder of pages in one language.
+#[derive(Debug)]
+pub struct Section {
+    /// Folder relative to the content directory (`lessons`; empty for the home page).
+    pub dir: String,
+    pub lang: String,
+    pub title: String,
+    /// Its `_index.md`, when it has one.
+    pub file: Option<SectionFile>,
+    pub path: String,
+    pub sort_by: SortBy,
+    pub paginate_by: usize,
+    pub weight: i64,
+    /// Pages in display order.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub parent: Option<usize>,
+}
+
+/// The linked site.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    /// Every language version of a document, by `dir/id`: (lang, page index), default language first.
+    pub translations: BTreeMap<String, Vec<(String, usize)>>,
+    /// Tags per language: tag → pages, newest first.
+    pub tags: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
+    /// Documents of each typed kind by id, in the default language where there is one.
+    pub ids: BTreeMap<(Kind, String), usize>,
+    /// Pages referring to a document (`dir/id` key of the target) → referring pages' keys.
+    pub backlinks: BTreeMap<String, BTreeSet<String>>,
+    /// Markdown file (relative to content/) → page index, for link rewriting.
+    pub by_rel: HashMap<String, usize>,
+    /// Section `_index` files (relative to content/) → section index.
+    pub section_by_rel: HashMap<String, usize>,
+}
+
+impl Site {
+    /// The key translations share.
+    pub fn key(doc: &Document) -> String {
+        if doc.dir.is_empty() {
+            doc.id.clone()
+        } else {
+            format!("{}/{}", doc.dir, doc.id)
+        }
+    }
+
+    /// The version of the document with `key` in `lang`, or its default-language version.
+    pub fn in_lang(&self, key: &str, lang: &str) -> Option<usize> {
+        let versions = self.translations.get(key)?;
+        versions
+            .iter()
+            .find(|(l, _)| l == lang)
+            .or_else(|| versions.iter().find(|(l, _)| *l == self.config.default_language))
+            .or(versions.first())
+            .map(|(_, i)| *i)
+    }
+
+    /// The section for `dir` in `lang`, if it exists.
+    pub fn section(&self, dir: &str, lang: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.dir == dir && s.lang == lang)
+    }
+
+    /// The link to a site path: itself, or ending in `index.html` for a portable site.
+    pub fn href(&self, path: &str) -> String {
+        if self.config.portable && (path.is_empty() || path.ends_with('/')) {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        }
+    }
+
+    /// The absolute URL of a site path.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path)
+    }
+
+    /// The page of a typed document by id.
+    pub fn by_id(&self, kind: Kind, id: &str) -> Option<&Page> {
+        self.ids.get(&(kind, id.to_string())).map(|i| &self.pages[*i])
+    }
+}
+
+/// The relative path from a page at `path` back to the site root: `../../` for `lessons/lesson-01/`.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.split('/').filter(|s| !s.is_empty()).count())
+}
+
+/// Resolves `.md` links for pages in one language: a link to a document picks its translation in that
+/// language when there is one.
+pub struct Linker<'a> {
+    pub site: &'a Site,
+    pub lang: &'a str,
+}
+
+impl crate::markdown::Resolve for Linker<'_> {
+    fn resolve(&self, rel: &str) -> Option<String> {
+        let site = self.site;
+        if let Some(i) = site.by_rel.get(rel) {
+            let key = Site::key(&site.pages[*i].doc);
+            let j = site.in_lang(&key, self.lang).unwrap_or(*i);
+            return Some(site.href(&site.pages[j].path));
+        }
+        let s = *site.section_by_rel.get(rel)?;
+        let dir = &site.sections[s].dir;
+        let s = site.section(dir, self.lang).unwrap_or(s);
+        Some(site.href(&site.sections[s].path))
+    }
+}
+
+/// Turns `text` into a URL segment: lower case, words joined by `-`, letters of every script kept.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || is_mark(c) {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Combining marks of the Brahmic scripts (Burmese, Khmer, Thai) that `is_alphanumeric` does not cover.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x102B..=0x103E | 0x1056..=0x1059 | 0x105E..=0x1060 | 0x1062..=0x1064 | 0x1067..=0x106D | 0x1071..=0x1074 | 0x1082..=0x108D | 0x108F | 0x109A..=0x109D | 0x17B4..=0x17D3 | 0x17DD | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0300..=0x036F)
+}
+
+fn join_path(prefix: &str, dir: &str, leaf: &str) -> String {
+    let mut path = String::new();
+    for part in [prefix, dir, leaf] {
+        let part = part.trim_matches('/');
+        if !part.is_empty() {
+            path.push_str(part);
+            path.push('/');
+        }
+    }
+    path
+}
+
+/// Builds the site graph from parsed content.
+pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let Parsed { mut documents, sections: section_files } = parsed;
+    documents.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+    let mut section_map: BTreeMap<(String, String), Section> = BTreeMap::new();
+    let ensure = |dir: &str, lang: &str, map: &mut BTreeMap<(String, String), Section>| {
+        let mut d = dir.to_string();
+        loop {
+            map.entry((d.clone(), lang.to_string())).or_insert_with(|| Section {
+                title: d.rsplit('/').next().filter(|s| !s.is_empty()).map(title_case).unwrap_or_else(|| config.title.clone()),
+                path: join_path(&config.lang_prefix(lang), &d, ""),
+                dir: d.clone(),
+                lang: lang.to_string(),
+                file: None,
+                sort_by: SortBy::Date,
+                paginate_by: config.paginate_by,
+                weight: 0,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent: None,
+            });
+            if d.is_empty() {
+                break;
+            }
+            d = d.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        }
+    };
+    for lang in config.languages.iter().map(|l| l.code.as_str()) {
+        ensure("", lang, &mut section_map);
+    }
+    for doc in &documents {
+        ensure(&doc.dir, &doc.lang, &mut section_map);
+    }
+    for f in &section_files {
+        ensure(&f.dir, &f.lang, &mut section_map);
+    }
+    let defaults: BTreeMap<String, crate::content::schema::SectionMeta> = section_files
+        .iter()
+        .filter(|f| f.lang == config.default_language)
+        .map(|f| (f.dir.clone(), f.meta.clone()))
+        .collect();
+    for f in section_files {
+        if let Some(s) = section_map.get_mut(&(f.dir.clone(), f.lang.clone())) {
+            if let Some(t) = &f.meta.title {
+                s.title = t.clone();
+            }
+            s.file = Some(f);
+        }
+    }
+    for s in section_map.values_mut() {
+        let own = s.file.as_ref().map(|f| &f.meta);
+        let base = defaults.get(&s.dir);
+        let pick = |f: &dyn Fn(&crate::content::schema::SectionMeta) -> Option<SortBy>| own.and_then(f).or_else(|| base.and_then(f));
+        s.sort_by = pick(&|m| m.sort_by).unwrap_or(SortBy::Date);
+        s.paginate_by = own.and_then(|m| m.paginate_by).or_else(|| base.and_then(|m| m.paginate_by)).unwrap_or(config.paginate_by).max(1);
+        s.weight = own.and_then(|m| m.weight).or_else(|| base.and_then(|m| m.weight)).unwrap_or(0);
+        if s.file.is_none() {
+            if let Some(t) = base.and_then(|m| m.title.clone()) {
+                s.title = t;
+            }
+        }
+    }
+    let mut sections: Vec<Section> = section_map.into_values().collect();
+    let section_index: HashMap<(String, String), usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.dir.clone(), s.lang.clone()), i))
+        .collect();
+    for i in 0..sections.len() {
+        if sections[i].dir.is_empty() {
+            continue;
+        }
+        let parent_dir = sections[i].dir.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        let parent = section_index[&(parent_dir, sections[i].lang.clone())];
+        sections[i].parent = Some(parent);
+        sections[parent].subsections.push(i);
+    }
+
+    // Pages, their URLs and the URL registry.
+    let mut owners: HashMap<String, String> = HashMap::new();
+    for s in &sections {
+        let owner = s.file.as_ref().map(|f| f.file.display().to_string()).unwrap_or_else(|| format!("the section `{}`", s.dir));
+        owners.insert(s.path.clone(), owner);
+    }
+    let mut pages = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let slug = doc.common.slug.clone().unwrap_or_else(|| doc.id.clone());
+        let path = join_path(&config.lang_prefix(&doc.lang), &doc.dir, &slug);
+        if let Some(first) = owners.get(&path) {
+            diagnostics.push(
+                doc.diagnostic_at(Diagnostic::error(format!("two pages would be written to `/{path}`")), "slug", None)
+                    .hint(format!("{first} is already published there; give one of them a different `slug`")),
+            );
+            continue;
+        }
+        owners.insert(path.clone(), doc.file.display().to_string());
+        let section = section_index[&(doc.dir.clone(), doc.lang.clone())];
+        pages.push(Page { doc, path, section });
+    }
+    for (i, p) in pages.iter().enumerate() {
+        sections[p.section].pages.push(i);
+    }
+    for s in &mut sections {
+        let sort_by = s.sort_by;
+        s.pages.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, sort_by));
+    }
+    sections.iter().for_each(|_| ());
+    let weights: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, s.title.clone())).collect();
+    for s in &mut sections {
+        s.subsections.sort_by(|a, b| weights[*a].cmp(&weights[*b]));
+    }
+
+    // Aliases must not collide with pages either.
+    for p in &pages {
+        for alias in &p.doc.common.aliases {
+            let clean = alias.trim_matches('/');
+            if clean.split('/').any(|seg| seg == ".." || seg == ".") || clean.contains('\\') {
+                diagnostics.push(
+                    p.doc.diagnostic_at(Diagnostic::error(format!("alias `{alias}` leaves the site")), "aliases", Some(alias))
+                        .hint("an alias is a path inside the site, e.g. `/old/path/`"),
+                );
+            } else if let Some(first) = owners.get(&join_path("", clean, "")) {
+                diagnostics.push(
+                    p.doc.diagnostic_at(Diagnostic::error(format!("alias `{alias}` is the URL of another page")), "aliases", Some(alias))
+                        .hint(format!("{first} is published there")),
+                );
+            }
+        }
+    }
+
+    let mut translations: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    let mut by_rel = HashMap::new();
+    let mut ids = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        translations.entry(Site::key(&p.doc)).or_default().push((p.doc.lang.clone(), i));
+        by_rel.insert(p.doc.rel.clone(), i);
+        if p.doc.kind != Kind::Page {
+            let key = (p.doc.kind, p.doc.id.clone());
+            if p.doc.lang == config.default_language || !ids.contains_key(&key) {
+                ids.insert(key, i);
+            }
+        }
+    }
+    let order: HashMap<&str, usize> = config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+    for versions in translations.values_mut() {
+        versions.sort_by_key(|(l, _)| (order.get(l.as_str()).copied().unwrap_or(usize::MAX), l.clone()));
+    }
+    let mut section_by_rel = HashMap::new();
+    for (i, s) in sections.iter().enumerate() {
+        if let Some(f) = &s.file {
+            let rel = f.file.strip_prefix("content").unwrap_or(&f.file).to_string_lossy().replace('\\', "/");
+            section_by_rel.insert(rel, i);
+        }
+    }
+
+    let mut tags: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for tag in &p.doc.common.tags {
+            tags.entry(p.doc.lang.clone()).or_default().entry(tag.clone()).or_default().push(i);
+        }
+    }
+    for terms in tags.values_mut() {
+        for list in terms.values_mut() {
+            list.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, SortBy::Date));
+        }
+    }
+
+    let backlinks = resolve_references(&pages, &ids, &mut diagnostics);
+    let site = Site { config: config.clone(), pages, sections, translations, tags, ids, backlinks, by_rel, section_by_rel };
+    (site, diagnostics)
+}
+
+/// Checks every reference between typed documents and returns the reverse index.
+fn resolve_references(
+    pages: &[Page],
+    ids: &BTreeMap<(Kind, String), usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut backlinks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let known = |kind: Kind| -> Vec<&str> { ids.keys().filter(|(k, _)| *k == kind).map(|(_, id)| id.as_str()).collect() };
+    let cities = known(Kind::City);
+    let case_studies = known(Kind::CaseStudy);
+    let agreements = known(Kind::Agreement);
+    for p in pages {
+        let doc = &p.doc;
+        let mut refs: Vec<(&str, Kind, &str, &[&str])> = doc
+            .data
+            .city_refs()
+            .into_iter()
+            .map(|(key, id)| (key, Kind::City, id, cities.as_slice()))
+            .collect();
+        if let Some(id) = doc.data.case_study_ref() {
+            refs.push(("case_study", Kind::CaseStudy, id, case_studies.as_slice()));
+        }
+        if let Some(id) = doc.data.agreement_ref() {
+            refs.push(("agreement", Kind::Agreement, id, agreements.as_slice()));
+        }
+        for (key, kind, id, candidates) in refs {
+            match ids.get(&(kind, id.to_string())) {
+                Some(target) => {
+                    backlinks.entry(Site::key(&pages[*target].doc)).or_default().insert(Site::key(doc));
+                }
+                None => {
+                    let hint = match nearest(id, candidates.iter().copied()) {
+                        Some(best) => format!("the nearest existing {} id is `{best}`", kind.name()),
+                        None => format!("there is no {} yet; add one under content/", kind.name()),
+                    };
+                    diagnostics.push(
+                        doc.diagnostic_at(Diagnostic::error(format!("no {} has the id `{id}`", kind.name())), key, Some(id))
+                            .hint(hint),
+                    );
+                }
+            }
+        }
+    }
+    backlinks
+}
+
+/// Orders two pages of a section.
+pub fn compare(a: &Document, b: &Document, sort_by: SortBy) -> std::cmp::Ordering {
+    let date = |d: &Document| d.common.date.as_ref().map(|x| (x.year, x.month.unwrap_or(0), x.day.unwrap_or(0)));
+    let weight = |d: &Document| d.common.weight.unwrap_or(i64::MAX);
+    let tie = || a.title().cmp(b.title()).then_with(|| a.rel.cmp(&b.rel));
+    match sort_by {
+        SortBy::Date => date(b).cmp(&date(a)).then_with(|| weight(a).cmp(&weight(b))).then_with(tie),
+        SortBy::Weight => weight(a).cmp(&weight(b)).then_with(|| date(a).cmp(&date(b))).then_with(tie),
+        SortBy::Title => tie(),
+    }
+}
+
+fn title_case(s: &str) -> String {
+    let words: Vec<String> = s
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        })
+        .collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{parse_all, SourceFile};
+    use std::path::PathBuf;
+
+    fn build(files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
+        let config = Config::parse("languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n").unwrap();
+        let files = files
+            .iter()
+            .map(|(rel, text)| SourceFile { rel: rel.to_string(), display: PathBuf::from("content").join(rel), text: text.to_string() })
+            .collect();
+        let (parsed, d) = parse_all(files, &config, false);
+        assert!(d.is_empty(), "{d:?}");
+        link(parsed, &config)
+    }
+
+    #[test]
+    fn urls_sections_and_translations() {
+        let (site, d) = build(&[
+            ("notes/b.md", "---\ntitle: B\ndate: 2020\n---\n"),
+            ("notes/a.md", "---\ntitle: A\ndate: 2021\n---\n"),
+            ("notes/a.my.md", "---\ntitle: A my\n---\n"),
+        ]);
+        assert!(d.is_empty());
+        let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["notes/a/", "my/notes/a/", "notes/b/"]);
+        let notes = site.section("notes", "en").unwrap();
+        let titles: Vec<_> = site.sections[notes].pages.iter().map(|i| site.pages[*i].doc.title()).collect();
+        assert_eq!(titles, ["A", "B"]);
+        assert_eq!(site.translations["notes/a"].len(), 2);
+        assert!(site.section("", "my").is_some());
+    }
+
+    #[test]
+    fn duplicate_urls_are_errors() {
+        let (_, d) = build(&[("a.md", "---\ntitle: A\n---\n"), ("b.md", "---\ntitle: B\nslug: a\n---\n")]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].location().unwrap(), "content/b.md:3:1");
+        assert!(d[0].message.contains("/a/"));
+    }
+
+    #[test]
+    fn dangling_reference_names_the_nearest_id() {
+        let (_, d) = build(&[
+            ("cities/mandalay.md", "---\ntitle: Mandalay\ncountry: Myanmar\n---\n"),
+            ("agreements/x.md", "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [mandaly]\n---\n"),
+        ]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].message, "no city has the id `mandaly`");
+        assert_eq!(d[0].location().unwrap(), "content/agreements/x.md:5:11");
+        assert_eq!(d[0].hint.as_deref(), Some("the nearest existing city id is `mandalay`"));
+    }
+
+    #[test]
+    fn slugify_keeps_every_script() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("ရေ သန့်"), "ရေ-သန့်");
+        assert_eq!(slugify("ごみの分別"), "ごみの分別");
+    }
+}
