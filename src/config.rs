@@ -80,8 +80,9 @@ impl Config {
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {
-                return Err(Diagnostic::error(format!("cannot read kizuna.yaml: {e}"))
-                    .in_file(CONFIG_FILE))
+                return Err(
+                    Diagnostic::error(format!("cannot read kizuna.yaml: {e}")).in_file(CONFIG_FILE)
+                )
             }
         };
         Config::parse(&text)

@@ -105,6 +105,9 @@ impl Diagnostic {
     }
 }
 
+/// How many characters of a long source line a diagnostic shows.
+const WINDOW: usize = 100;
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
@@ -112,20 +115,37 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         writeln!(f, "{label}: {}", self.message)?;
-        let gutter = self
-            .position
-            .map(|p| p.line.to_string().len())
-            .unwrap_or(1);
+        let gutter = self.position.map(|p| p.line.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(location) = self.location() {
             writeln!(f, "{pad}--> {location}")?;
         }
         if let (Some(pos), Some(snippet)) = (self.position, &self.snippet) {
-            let shown = snippet.replace('\t', "    ");
-            let before: String = snippet.chars().take(pos.column - 1).collect();
-            let indent = before.replace('\t', "    ").chars().count();
+            let chars: Vec<char> = snippet.replace('\t', "    ").chars().collect();
+            let col = snippet
+                .chars()
+                .take(pos.column - 1)
+                .map(|c| if c == '\t' { 4 } else { 1 })
+                .sum::<usize>();
+            // Long lines (Markdown paragraphs) are cut to a window around the column.
+            let start = if chars.len() > WINDOW && col > WINDOW / 3 {
+                (col - WINDOW / 3).min(chars.len().saturating_sub(WINDOW))
+            } else {
+                0
+            };
+            let end = (start + WINDOW).min(chars.len());
+            let mut shown: String = chars[start..end].iter().collect();
+            let mut indent = col - start;
+            if start > 0 {
+                shown.insert(0, '…');
+                indent += 1;
+            }
+            if end < chars.len() {
+                shown.push('…');
+            }
+            let span = self.span.min(end.saturating_sub(col).max(1));
             let mut marker = String::new();
-            let _ = write!(marker, "{}{}", " ".repeat(indent), "^".repeat(self.span));
+            let _ = write!(marker, "{}{}", " ".repeat(indent), "^".repeat(span));
             writeln!(f, "{pad} |")?;
             writeln!(f, "{} | {shown}", pos.line)?;
             writeln!(f, "{pad} | {marker}")?;
@@ -153,12 +173,8 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 /// Sorts diagnostics by file and position so that reports are stable and easy to read.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.position, a.severity, &a.message).cmp(&(
-            &b.file,
-            b.position,
-            b.severity,
-            &b.message,
-        ))
+        (&a.file, a.position, a.severity, &a.message)
+            .cmp(&(&b.file, b.position, b.severity, &b.message))
     });
 }
 

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "kizuna", version, about = "Builds a static knowledge-base site from Markdown files with YAML front matter")]
+#[command(
+    name = "kizuna",
+    version,
+    about = "Builds a static knowledge-base site from Markdown files with YAML front matter"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,7 +54,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { site, output, portable } => {
+        Command::Build {
+            site,
+            output,
+            portable,
+        } => {
             let mut opts = options(&site);
             if let Some(o) = output {
                 opts.output = o;
@@ -62,16 +70,29 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print_all(&report.warnings);
                     let total: f64 = report.timings.iter().map(|(_, t)| t).sum();
-                    eprintln!("built {} pages ({} files) into {} in {:.2}s", report.pages, report.files, opts.output.display(), total);
+                    eprintln!(
+                        "built {} pages ({} files) into {} in {:.2}s",
+                        report.pages,
+                        report.files,
+                        opts.output.display(),
+                        total
+                    );
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => fail(&diagnostics, "the build failed; the previous output was left untouched"),
+                Err(diagnostics) => fail(
+                    &diagnostics,
+                    "the build failed; the previous output was left untouched",
+                ),
             }
         }
         Command::Check { site } => match pipeline::generate(&options(&site)) {
             Ok(g) => {
                 print_all(&g.warnings);
-                eprintln!("checked {} pages: no errors, {} warning(s)", g.site.pages.len(), g.warnings.len());
+                eprintln!(
+                    "checked {} pages: no errors, {} warning(s)",
+                    g.site.pages.len(),
+                    g.warnings.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(diagnostics) => fail(&diagnostics, "check found problems"),
@@ -91,7 +112,9 @@ fn print_all(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         let text = d.to_string();
         if color {
-            let text = text.replacen("error:", "\x1b[1;31merror\x1b[0m:", 1).replacen("warning:", "\x1b[1;33mwarning\x1b[0m:", 1);
+            let text = text
+                .replacen("error:", "\x1b[1;31merror\x1b[0m:", 1)
+                .replacen("warning:", "\x1b[1;33mwarning\x1b[0m:", 1);
             eprintln!("{text}");
         } else {
             eprintln!("{text}");

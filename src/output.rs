@@ -18,14 +18,26 @@ pub struct Site<'a> {
 
 /// Writes `site` to `out` atomically. `extra` may add files to the staging folder (the search index) before
 /// the swap.
-pub fn write(out: &Path, site: &Site, extra: impl FnOnce(&Path) -> Result<(), Diagnostic>) -> Result<(), Diagnostic> {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+pub fn write(
+    out: &Path,
+    site: &Site,
+    extra: impl FnOnce(&Path) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.tmp-{pid}"));
     let _ = std::fs::remove_dir_all(&staging);
-    let result = stage(&staging, site).and_then(|()| extra(&staging)).and_then(|()| swap(&staging, out, parent, &name, pid));
+    let result = stage(&staging, site)
+        .and_then(|()| extra(&staging))
+        .and_then(|()| swap(&staging, out, parent, &name, pid));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -61,7 +73,9 @@ fn stage(staging: &Path, site: &Site) -> Result<(), Diagnostic> {
     })?;
     site.assets.par_iter().try_for_each(|a| {
         let dest = staging.join(&a.rel);
-        std::fs::copy(&a.path, &dest).map(|_| ()).map_err(|e| io_error(&dest, e))
+        std::fs::copy(&a.path, &dest)
+            .map(|_| ())
+            .map_err(|e| io_error(&dest, e))
     })?;
     site.files.par_iter().try_for_each(|(rel, bytes)| {
         let dest = staging.join(rel);
@@ -86,7 +100,8 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> Resu
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {}: {e}", path.display())).hint("check that the output folder is writable and the disk is not full")
+    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+        .hint("check that the output folder is writable and the disk is not full")
 }
 
 #[cfg(test)]
@@ -99,14 +114,35 @@ mod tests {
         let out = dir.path().join("public");
         let statics = BTreeMap::new();
         let files = vec![("a/index.html".to_string(), b"one".to_vec())];
-        write(&out, &Site { files: &files, statics: &statics, assets: &[] }, |_| Ok(())).unwrap();
+        write(
+            &out,
+            &Site {
+                files: &files,
+                statics: &statics,
+                assets: &[],
+            },
+            |_| Ok(()),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let files = vec![("b/index.html".to_string(), b"two".to_vec())];
-        let err = write(&out, &Site { files: &files, statics: &statics, assets: &[] }, |_| Err(Diagnostic::error("boom")));
+        let err = write(
+            &out,
+            &Site {
+                files: &files,
+                statics: &statics,
+                assets: &[],
+            },
+            |_| Err(Diagnostic::error("boom")),
+        );
         assert!(err.is_err());
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         assert!(!out.join("b").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
     }
 }

@@ -29,7 +29,13 @@ impl Options {
     /// Builds `root` into `root/public`.
     pub fn new(root: impl Into<PathBuf>) -> Options {
         let root = root.into();
-        Options { output: root.join("public"), root, drafts: false, portable: None, base_url: None }
+        Options {
+            output: root.join("public"),
+            root,
+            drafts: false,
+            portable: None,
+            base_url: None,
+        }
     }
 }
 
@@ -58,7 +64,11 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         config.portable = p;
     }
     if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
     }
     let theme = theme::load(&opts.root, &config.theme)?;
     let templates = Templates::new(&theme)?;
@@ -84,7 +94,16 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    Ok(Generated { config, site, bodies, files, theme, assets: loaded.assets, warnings: diagnostics, timings })
+    Ok(Generated {
+        config,
+        site,
+        bodies,
+        files,
+        theme,
+        assets: loaded.assets,
+        warnings: diagnostics,
+        timings,
+    })
 }
 
 /// The markdown stage: every body, with links resolved for the page's language and depth.
@@ -94,8 +113,21 @@ fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
         .pages
         .par_iter()
         .map(|p| {
-            let input = markdown::Input { source: &p.doc.source, body_offset: p.doc.body_offset, file: &p.doc.file, rel: &p.doc.rel, smart_punctuation: smart };
-            markdown::render(&input, &Linker { site, lang: &p.doc.lang }, &root_of(&p.path))
+            let input = markdown::Input {
+                source: &p.doc.source,
+                body_offset: p.doc.body_offset,
+                file: &p.doc.file,
+                rel: &p.doc.rel,
+                smart_punctuation: smart,
+            };
+            markdown::render(
+                &input,
+                &Linker {
+                    site,
+                    lang: &p.doc.lang,
+                },
+                &root_of(&p.path),
+            )
         })
         .collect();
     let sections: Vec<(Rendered, Vec<Diagnostic>)> = site
@@ -103,22 +135,45 @@ fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
         .par_iter()
         .map(|s| match &s.file {
             Some(f) => {
-                let rel = format!("{}{}_index.md", s.dir, if s.dir.is_empty() { "" } else { "/" });
-                let input = markdown::Input { source: &f.source, body_offset: f.body_offset, file: &f.file, rel: &rel, smart_punctuation: smart };
-                markdown::render(&input, &Linker { site, lang: &s.lang }, &root_of(&s.path))
+                let rel = format!(
+                    "{}{}_index.md",
+                    s.dir,
+                    if s.dir.is_empty() { "" } else { "/" }
+                );
+                let input = markdown::Input {
+                    source: &f.source,
+                    body_offset: f.body_offset,
+                    file: &f.file,
+                    rel: &rel,
+                    smart_punctuation: smart,
+                };
+                markdown::render(
+                    &input,
+                    &Linker {
+                        site,
+                        lang: &s.lang,
+                    },
+                    &root_of(&s.path),
+                )
             }
             None => (Rendered::default(), Vec::new()),
         })
         .collect();
     let mut diagnostics = Vec::new();
-    let pages = pages.into_iter().map(|(r, d)| {
-        diagnostics.extend(d);
-        r
-    }).collect();
-    let sections = sections.into_iter().map(|(r, d)| {
-        diagnostics.extend(d);
-        r
-    }).collect();
+    let pages = pages
+        .into_iter()
+        .map(|(r, d)| {
+            diagnostics.extend(d);
+            r
+        })
+        .collect();
+    let sections = sections
+        .into_iter()
+        .map(|(r, d)| {
+            diagnostics.extend(d);
+            r
+        })
+        .collect();
     (Bodies { pages, sections }, diagnostics)
 }
 
@@ -135,10 +190,19 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     check_output(opts).map_err(|d| vec![d])?;
     let mut g = generate(opts)?;
     let clock = Instant::now();
-    let site = output::Site { files: &g.files, statics: &g.theme.statics, assets: &g.assets };
+    let site = output::Site {
+        files: &g.files,
+        statics: &g.theme.statics,
+        assets: &g.assets,
+    };
     output::write(&opts.output, &site, |_staging| Ok(())).map_err(|d| vec![d])?;
     g.timings.push(("write", clock.elapsed().as_secs_f64()));
-    Ok(Report { pages: g.site.pages.len(), files: g.files.len() + g.theme.statics.len() + g.assets.len(), warnings: g.warnings, timings: g.timings })
+    Ok(Report {
+        pages: g.site.pages.len(),
+        files: g.files.len() + g.theme.statics.len() + g.assets.len(),
+        warnings: g.warnings,
+        timings: g.timings,
+    })
 }
 
 /// Refuses output folders that would replace the site's own sources.
@@ -146,9 +210,18 @@ fn check_output(opts: &Options) -> Result<(), Diagnostic> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let out = abs(&opts.output);
     let root = abs(&opts.root);
-    if root.starts_with(&out) || out.starts_with(root.join("content")) || out.starts_with(root.join("themes")) || out.starts_with(root.join("static")) {
-        return Err(Diagnostic::error(format!("refusing to write the site to {}: it would replace the site's sources", opts.output.display()))
-            .hint("choose an output folder outside content/, themes/ and static/, e.g. `--output public`"));
+    if root.starts_with(&out)
+        || out.starts_with(root.join("content"))
+        || out.starts_with(root.join("themes"))
+        || out.starts_with(root.join("static"))
+    {
+        return Err(Diagnostic::error(format!(
+            "refusing to write the site to {}: it would replace the site's sources",
+            opts.output.display()
+        ))
+        .hint(
+            "choose an output folder outside content/, themes/ and static/, e.g. `--output public`",
+        ));
     }
     Ok(())
 }

@@ -9,9 +9,21 @@ pub fn svg(url: &str) -> String {
     let Ok(code) = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M) else {
         return String::new();
     };
-    let image = code.render::<svg::Color>().quiet_zone(true).min_dimensions(96, 96).build();
-    let image = image.split_once("?>").map(|(_, rest)| rest.trim_start()).unwrap_or(&image).to_string();
-    image.replacen("<svg ", "<svg role=\"img\" aria-label=\"QR code\" class=\"qr\" ", 1)
+    let image = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .min_dimensions(96, 96)
+        .build();
+    let image = image
+        .split_once("?>")
+        .map(|(_, rest)| rest.trim_start())
+        .unwrap_or(&image)
+        .to_string();
+    image.replacen(
+        "<svg ",
+        "<svg role=\"img\" aria-label=\"QR code\" class=\"qr\" ",
+        1,
+    )
 }
 
 #[cfg(test)]

@@ -73,14 +73,20 @@ impl Site {
         versions
             .iter()
             .find(|(l, _)| l == lang)
-            .or_else(|| versions.iter().find(|(l, _)| *l == self.config.default_language))
+            .or_else(|| {
+                versions
+                    .iter()
+                    .find(|(l, _)| *l == self.config.default_language)
+            })
             .or(versions.first())
             .map(|(_, i)| *i)
     }
 
     /// The section for `dir` in `lang`, if it exists.
     pub fn section(&self, dir: &str, lang: &str) -> Option<usize> {
-        self.sections.iter().position(|s| s.dir == dir && s.lang == lang)
+        self.sections
+            .iter()
+            .position(|s| s.dir == dir && s.lang == lang)
     }
 
     /// The link to a site path: itself, or ending in `index.html` for a portable site.
@@ -99,7 +105,9 @@ impl Site {
 
     /// The page of a typed document by id.
     pub fn by_id(&self, kind: Kind, id: &str) -> Option<&Page> {
-        self.ids.get(&(kind, id.to_string())).map(|i| &self.pages[*i])
+        self.ids
+            .get(&(kind, id.to_string()))
+            .map(|i| &self.pages[*i])
     }
 }
 
@@ -166,30 +174,42 @@ fn join_path(prefix: &str, dir: &str, leaf: &str) -> String {
 /// Builds the site graph from parsed content.
 pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let Parsed { mut documents, sections: section_files } = parsed;
+    let Parsed {
+        mut documents,
+        sections: section_files,
+    } = parsed;
     documents.sort_by(|a, b| a.rel.cmp(&b.rel));
 
     let mut section_map: BTreeMap<(String, String), Section> = BTreeMap::new();
     let ensure = |dir: &str, lang: &str, map: &mut BTreeMap<(String, String), Section>| {
         let mut d = dir.to_string();
         loop {
-            map.entry((d.clone(), lang.to_string())).or_insert_with(|| Section {
-                title: d.rsplit('/').next().filter(|s| !s.is_empty()).map(title_case).unwrap_or_else(|| config.title.clone()),
-                path: join_path(&config.lang_prefix(lang), &d, ""),
-                dir: d.clone(),
-                lang: lang.to_string(),
-                file: None,
-                sort_by: SortBy::Date,
-                paginate_by: config.paginate_by,
-                weight: 0,
-                pages: Vec::new(),
-                subsections: Vec::new(),
-                parent: None,
-            });
+            map.entry((d.clone(), lang.to_string()))
+                .or_insert_with(|| Section {
+                    title: d
+                        .rsplit('/')
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .map(title_case)
+                        .unwrap_or_else(|| config.title.clone()),
+                    path: join_path(&config.lang_prefix(lang), &d, ""),
+                    dir: d.clone(),
+                    lang: lang.to_string(),
+                    file: None,
+                    sort_by: SortBy::Date,
+                    paginate_by: config.paginate_by,
+                    weight: 0,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                    parent: None,
+                });
             if d.is_empty() {
                 break;
             }
-            d = d.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+            d = d
+                .rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
         }
     };
     for lang in config.languages.iter().map(|l| l.code.as_str()) {
@@ -208,6 +228,20 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         .collect();
     for f in section_files {
         if let Some(s) = section_map.get_mut(&(f.dir.clone(), f.lang.clone())) {
+            if let Some(first) = &s.file {
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "two `_index` files for the section `{}` in `{}`",
+                        f.dir, f.lang
+                    ))
+                    .in_file(&f.file)
+                    .hint(format!(
+                        "{} is the other; keep one, or give this one a configured language suffix",
+                        first.file.display()
+                    )),
+                );
+                continue;
+            }
             if let Some(t) = &f.meta.title {
                 s.title = t.clone();
             }
@@ -217,10 +251,19 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     for s in section_map.values_mut() {
         let own = s.file.as_ref().map(|f| &f.meta);
         let base = defaults.get(&s.dir);
-        let pick = |f: &dyn Fn(&crate::content::schema::SectionMeta) -> Option<SortBy>| own.and_then(f).or_else(|| base.and_then(f));
+        let pick = |f: &dyn Fn(&crate::content::schema::SectionMeta) -> Option<SortBy>| {
+            own.and_then(f).or_else(|| base.and_then(f))
+        };
         s.sort_by = pick(&|m| m.sort_by).unwrap_or(SortBy::Date);
-        s.paginate_by = own.and_then(|m| m.paginate_by).or_else(|| base.and_then(|m| m.paginate_by)).unwrap_or(config.paginate_by).max(1);
-        s.weight = own.and_then(|m| m.weight).or_else(|| base.and_then(|m| m.weight)).unwrap_or(0);
+        s.paginate_by = own
+            .and_then(|m| m.paginate_by)
+            .or_else(|| base.and_then(|m| m.paginate_by))
+            .unwrap_or(config.paginate_by)
+            .max(1);
+        s.weight = own
+            .and_then(|m| m.weight)
+            .or_else(|| base.and_then(|m| m.weight))
+            .unwrap_or(0);
         if s.file.is_none() {
             if let Some(t) = base.and_then(|m| m.title.clone()) {
                 s.title = t;
@@ -237,7 +280,11 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         if sections[i].dir.is_empty() {
             continue;
         }
-        let parent_dir = sections[i].dir.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+        let parent_dir = sections[i]
+            .dir
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_string())
+            .unwrap_or_default();
         let parent = section_index[&(parent_dir, sections[i].lang.clone())];
         sections[i].parent = Some(parent);
         sections[parent].subsections.push(i);
@@ -246,7 +293,11 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     // Pages, their URLs and the URL registry.
     let mut owners: HashMap<String, String> = HashMap::new();
     for s in &sections {
-        let owner = s.file.as_ref().map(|f| f.file.display().to_string()).unwrap_or_else(|| format!("the section `{}`", s.dir));
+        let owner = s
+            .file
+            .as_ref()
+            .map(|f| f.file.display().to_string())
+            .unwrap_or_else(|| format!("the section `{}`", s.dir));
         owners.insert(s.path.clone(), owner);
     }
     let mut pages = Vec::with_capacity(documents.len());
@@ -255,8 +306,14 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         let path = join_path(&config.lang_prefix(&doc.lang), &doc.dir, &slug);
         if let Some(first) = owners.get(&path) {
             diagnostics.push(
-                doc.diagnostic_at(Diagnostic::error(format!("two pages would be written to `/{path}`")), "slug", None)
-                    .hint(format!("{first} is already published there; give one of them a different `slug`")),
+                doc.diagnostic_at(
+                    Diagnostic::error(format!("two pages would be written to `/{path}`")),
+                    "slug",
+                    None,
+                )
+                .hint(format!(
+                    "{first} is already published there; give one of them a different `slug`"
+                )),
             );
             continue;
         }
@@ -269,10 +326,14 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     }
     for s in &mut sections {
         let sort_by = s.sort_by;
-        s.pages.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, sort_by));
+        s.pages
+            .sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, sort_by));
     }
     sections.iter().for_each(|_| ());
-    let weights: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, s.title.clone())).collect();
+    let weights: Vec<(i64, String)> = sections
+        .iter()
+        .map(|s| (s.weight, s.title.clone()))
+        .collect();
     for s in &mut sections {
         s.subsections.sort_by(|a, b| weights[*a].cmp(&weights[*b]));
     }
@@ -283,12 +344,24 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
             let clean = alias.trim_matches('/');
             if clean.split('/').any(|seg| seg == ".." || seg == ".") || clean.contains('\\') {
                 diagnostics.push(
-                    p.doc.diagnostic_at(Diagnostic::error(format!("alias `{alias}` leaves the site")), "aliases", Some(alias))
+                    p.doc
+                        .diagnostic_at(
+                            Diagnostic::error(format!("alias `{alias}` leaves the site")),
+                            "aliases",
+                            Some(alias),
+                        )
                         .hint("an alias is a path inside the site, e.g. `/old/path/`"),
                 );
             } else if let Some(first) = owners.get(&join_path("", clean, "")) {
                 diagnostics.push(
-                    p.doc.diagnostic_at(Diagnostic::error(format!("alias `{alias}` is the URL of another page")), "aliases", Some(alias))
+                    p.doc
+                        .diagnostic_at(
+                            Diagnostic::error(format!(
+                                "alias `{alias}` is the URL of another page"
+                            )),
+                            "aliases",
+                            Some(alias),
+                        )
                         .hint(format!("{first} is published there")),
                 );
             }
@@ -299,7 +372,10 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     let mut by_rel = HashMap::new();
     let mut ids = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
-        translations.entry(Site::key(&p.doc)).or_default().push((p.doc.lang.clone(), i));
+        translations
+            .entry(Site::key(&p.doc))
+            .or_default()
+            .push((p.doc.lang.clone(), i));
         by_rel.insert(p.doc.rel.clone(), i);
         if p.doc.kind != Kind::Page {
             let key = (p.doc.kind, p.doc.id.clone());
@@ -308,14 +384,29 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
             }
         }
     }
-    let order: HashMap<&str, usize> = config.languages.iter().enumerate().map(|(i, l)| (l.code.as_str(), i)).collect();
+    let order: HashMap<&str, usize> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.code.as_str(), i))
+        .collect();
     for versions in translations.values_mut() {
-        versions.sort_by_key(|(l, _)| (order.get(l.as_str()).copied().unwrap_or(usize::MAX), l.clone()));
+        versions.sort_by_key(|(l, _)| {
+            (
+                order.get(l.as_str()).copied().unwrap_or(usize::MAX),
+                l.clone(),
+            )
+        });
     }
     let mut section_by_rel = HashMap::new();
     for (i, s) in sections.iter().enumerate() {
         if let Some(f) = &s.file {
-            let rel = f.file.strip_prefix("content").unwrap_or(&f.file).to_string_lossy().replace('\\', "/");
+            let rel = f
+                .file
+                .strip_prefix("content")
+                .unwrap_or(&f.file)
+                .to_string_lossy()
+                .replace('\\', "/");
             section_by_rel.insert(rel, i);
         }
     }
@@ -323,7 +414,11 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     let mut tags: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
         for tag in &p.doc.common.tags {
-            tags.entry(p.doc.lang.clone()).or_default().entry(tag.clone()).or_default().push(i);
+            tags.entry(p.doc.lang.clone())
+                .or_default()
+                .entry(tag.clone())
+                .or_default()
+                .push(i);
         }
     }
     for terms in tags.values_mut() {
@@ -333,7 +428,17 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     }
 
     let backlinks = resolve_references(&pages, &ids, &mut diagnostics);
-    let site = Site { config: config.clone(), pages, sections, translations, tags, ids, backlinks, by_rel, section_by_rel };
+    let site = Site {
+        config: config.clone(),
+        pages,
+        sections,
+        translations,
+        tags,
+        ids,
+        backlinks,
+        by_rel,
+        section_by_rel,
+    };
     (site, diagnostics)
 }
 
@@ -344,7 +449,12 @@ fn resolve_references(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let mut backlinks: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let known = |kind: Kind| -> Vec<&str> { ids.keys().filter(|(k, _)| *k == kind).map(|(_, id)| id.as_str()).collect() };
+    let known = |kind: Kind| -> Vec<&str> {
+        ids.keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, id)| id.as_str())
+            .collect()
+    };
     let cities = known(Kind::City);
     let case_studies = known(Kind::CaseStudy);
     let agreements = known(Kind::Agreement);
@@ -365,16 +475,25 @@ fn resolve_references(
         for (key, kind, id, candidates) in refs {
             match ids.get(&(kind, id.to_string())) {
                 Some(target) => {
-                    backlinks.entry(Site::key(&pages[*target].doc)).or_default().insert(Site::key(doc));
+                    backlinks
+                        .entry(Site::key(&pages[*target].doc))
+                        .or_default()
+                        .insert(Site::key(doc));
                 }
                 None => {
                     let hint = match nearest(id, candidates.iter().copied()) {
-                        Some(best) => format!("the nearest existing {} id is `{best}`", kind.name()),
+                        Some(best) => {
+                            format!("the nearest existing {} id is `{best}`", kind.name())
+                        }
                         None => format!("there is no {} yet; add one under content/", kind.name()),
                     };
                     diagnostics.push(
-                        doc.diagnostic_at(Diagnostic::error(format!("no {} has the id `{id}`", kind.name())), key, Some(id))
-                            .hint(hint),
+                        doc.diagnostic_at(
+                            Diagnostic::error(format!("no {} has the id `{id}`", kind.name())),
+                            key,
+                            Some(id),
+                        )
+                        .hint(hint),
                     );
                 }
             }
@@ -385,12 +504,23 @@ fn resolve_references(
 
 /// Orders two pages of a section.
 pub fn compare(a: &Document, b: &Document, sort_by: SortBy) -> std::cmp::Ordering {
-    let date = |d: &Document| d.common.date.as_ref().map(|x| (x.year, x.month.unwrap_or(0), x.day.unwrap_or(0)));
+    let date = |d: &Document| {
+        d.common
+            .date
+            .as_ref()
+            .map(|x| (x.year, x.month.unwrap_or(0), x.day.unwrap_or(0)))
+    };
     let weight = |d: &Document| d.common.weight.unwrap_or(i64::MAX);
     let tie = || a.title().cmp(b.title()).then_with(|| a.rel.cmp(&b.rel));
     match sort_by {
-        SortBy::Date => date(b).cmp(&date(a)).then_with(|| weight(a).cmp(&weight(b))).then_with(tie),
-        SortBy::Weight => weight(a).cmp(&weight(b)).then_with(|| date(a).cmp(&date(b))).then_with(tie),
+        SortBy::Date => date(b)
+            .cmp(&date(a))
+            .then_with(|| weight(a).cmp(&weight(b)))
+            .then_with(tie),
+        SortBy::Weight => weight(a)
+            .cmp(&weight(b))
+            .then_with(|| date(a).cmp(&date(b)))
+            .then_with(tie),
         SortBy::Title => tie(),
     }
 }
@@ -401,7 +531,9 @@ fn title_case(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
         })
         .collect();
     words.join(" ")
@@ -414,10 +546,17 @@ mod tests {
     use std::path::PathBuf;
 
     fn build(files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
-        let config = Config::parse("languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n").unwrap();
+        let config = Config::parse(
+            "languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n",
+        )
+        .unwrap();
         let files = files
             .iter()
-            .map(|(rel, text)| SourceFile { rel: rel.to_string(), display: PathBuf::from("content").join(rel), text: text.to_string() })
+            .map(|(rel, text)| SourceFile {
+                rel: rel.to_string(),
+                display: PathBuf::from("content").join(rel),
+                text: text.to_string(),
+            })
             .collect();
         let (parsed, d) = parse_all(files, &config, false);
         assert!(d.is_empty(), "{d:?}");
@@ -435,7 +574,11 @@ mod tests {
         let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, ["notes/a/", "my/notes/a/", "notes/b/"]);
         let notes = site.section("notes", "en").unwrap();
-        let titles: Vec<_> = site.sections[notes].pages.iter().map(|i| site.pages[*i].doc.title()).collect();
+        let titles: Vec<_> = site.sections[notes]
+            .pages
+            .iter()
+            .map(|i| site.pages[*i].doc.title())
+            .collect();
         assert_eq!(titles, ["A", "B"]);
         assert_eq!(site.translations["notes/a"].len(), 2);
         assert!(site.section("", "my").is_some());
@@ -443,7 +586,10 @@ mod tests {
 
     #[test]
     fn duplicate_urls_are_errors() {
-        let (_, d) = build(&[("a.md", "---\ntitle: A\n---\n"), ("b.md", "---\ntitle: B\nslug: a\n---\n")]);
+        let (_, d) = build(&[
+            ("a.md", "---\ntitle: A\n---\n"),
+            ("b.md", "---\ntitle: B\nslug: a\n---\n"),
+        ]);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].location().unwrap(), "content/b.md:3:1");
         assert!(d[0].message.contains("/a/"));
@@ -452,13 +598,22 @@ mod tests {
     #[test]
     fn dangling_reference_names_the_nearest_id() {
         let (_, d) = build(&[
-            ("cities/mandalay.md", "---\ntitle: Mandalay\ncountry: Myanmar\n---\n"),
-            ("agreements/x.md", "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [mandaly]\n---\n"),
+            (
+                "cities/mandalay.md",
+                "---\ntitle: Mandalay\ncountry: Myanmar\n---\n",
+            ),
+            (
+                "agreements/x.md",
+                "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [mandaly]\n---\n",
+            ),
         ]);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].message, "no city has the id `mandaly`");
         assert_eq!(d[0].location().unwrap(), "content/agreements/x.md:5:11");
-        assert_eq!(d[0].hint.as_deref(), Some("the nearest existing city id is `mandalay`"));
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("the nearest existing city id is `mandalay`")
+        );
     }
 
     #[test]
@@ -466,5 +621,21 @@ mod tests {
         assert_eq!(slugify("Hello, World!"), "hello-world");
         assert_eq!(slugify("ရေ သန့်"), "ရေ-သန့်");
         assert_eq!(slugify("ごみの分別"), "ごみの分別");
+    }
+
+    #[test]
+    fn links_to_sections_resolve() {
+        use crate::markdown::Resolve;
+        let (site, d) = build(&[
+            ("notes/_index.md", "---\ntitle: Notes\n---\n"),
+            ("notes/a.md", "---\ntitle: A\n---\n"),
+        ]);
+        assert!(d.is_empty());
+        let linker = Linker {
+            site: &site,
+            lang: "my",
+        };
+        assert_eq!(linker.resolve("notes/_index.md").as_deref(), Some("notes/"));
+        assert_eq!(linker.resolve("notes/a.md").as_deref(), Some("notes/a/"));
     }
 }

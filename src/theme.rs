@@ -35,13 +35,35 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let dir = root.join("themes").join(name);
     let files: Vec<(String, String, StaticSource)> = if dir.is_dir() {
-        walk(&dir).into_iter().map(|(rel, path)| (rel.clone(), format!("themes/{name}/{rel}"), StaticSource::Disk(path))).collect()
+        walk(&dir)
+            .into_iter()
+            .map(|(rel, path)| {
+                (
+                    rel.clone(),
+                    format!("themes/{name}/{rel}"),
+                    StaticSource::Disk(path),
+                )
+            })
+            .collect()
     } else if name == "default" {
-        embedded::FILES.iter().map(|(rel, bytes)| (rel.to_string(), format!("themes/default/{rel} (built in)"), StaticSource::Embedded(bytes))).collect()
+        embedded::FILES
+            .iter()
+            .map(|(rel, bytes)| {
+                (
+                    rel.to_string(),
+                    format!("themes/default/{rel} (built in)"),
+                    StaticSource::Embedded(bytes),
+                )
+            })
+            .collect()
     } else {
-        return Err(vec![Diagnostic::error(format!("there is no theme `{name}`"))
-            .in_file("kizuna.yaml")
-            .hint(format!("create themes/{name}/ or remove `theme:` to use the default theme"))]);
+        return Err(vec![Diagnostic::error(format!(
+            "there is no theme `{name}`"
+        ))
+        .in_file("kizuna.yaml")
+        .hint(format!(
+            "create themes/{name}/ or remove `theme:` to use the default theme"
+        ))]);
     };
     for (rel, shown, source) in files {
         if let Some(t) = rel.strip_prefix("templates/") {
@@ -53,9 +75,13 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         } else if let Some(s) = rel.strip_prefix("static/") {
             theme.statics.insert(s.to_string(), source);
-        } else if let Some(lang) = rel.strip_prefix("i18n/").and_then(|f| f.strip_suffix(".yaml")) {
+        } else if let Some(lang) = rel
+            .strip_prefix("i18n/")
+            .and_then(|f| f.strip_suffix(".yaml"))
+        {
             match read_text(&source, &shown).and_then(|text| {
-                serde_yaml::from_str(&text).map_err(|e| crate::config::yaml_diagnostic(&e, &text, &shown, 0))
+                serde_yaml::from_str(&text)
+                    .map_err(|e| crate::config::yaml_diagnostic(&e, &text, &shown, 0))
             }) {
                 Ok(map) => {
                     theme.strings.insert(lang.to_string(), map);
@@ -86,9 +112,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
 fn read_text(source: &StaticSource, shown: &str) -> Result<String, Diagnostic> {
     let bytes = match source {
         StaticSource::Embedded(b) => b.to_vec(),
-        StaticSource::Disk(p) => std::fs::read(p).map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(shown))?,
+        StaticSource::Disk(p) => std::fs::read(p)
+            .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(shown))?,
     };
-    String::from_utf8(bytes).map_err(|_| Diagnostic::error("the file is not valid UTF-8").in_file(shown))
+    String::from_utf8(bytes)
+        .map_err(|_| Diagnostic::error("the file is not valid UTF-8").in_file(shown))
 }
 
 /// Files under `dir` as (relative path with `/`, absolute path), sorted; empty when `dir` does not exist.
@@ -102,7 +130,12 @@ fn walk(dir: &Path) -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, e.into_path())
         })
         .collect()

@@ -65,16 +65,26 @@ impl DateSpec {
                 let t = t.trim_end_matches('Z');
                 let t = t.split(['+', '-']).next().unwrap_or(t);
                 let ok = t.split(':').count() >= 2
-                    && t.split(':').all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
+                    && t.split(':')
+                        .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
                 if !ok {
                     return Err(bad());
                 }
-                Some(if t.len() == 5 { format!("{t}:00") } else { t.to_string() })
+                Some(if t.len() == 5 {
+                    format!("{t}:00")
+                } else {
+                    t.to_string()
+                })
             }
             Some(_) => return Err(bad()),
             None => None,
         };
-        Ok(DateSpec { year, month, day, time })
+        Ok(DateSpec {
+            year,
+            month,
+            day,
+            time,
+        })
     }
 
     /// A key that sorts dates chronologically, a bare year before its months.
@@ -186,9 +196,15 @@ mod tests {
 
     #[test]
     fn rejects_nonsense() {
-        assert!(DateSpec::parse("soon").unwrap_err().contains("expected a year"));
-        assert!(DateSpec::parse("2014-13").unwrap_err().contains("no month 13"));
-        assert!(DateSpec::parse("2015-02-29").unwrap_err().contains("28 days"));
+        assert!(DateSpec::parse("soon")
+            .unwrap_err()
+            .contains("expected a year"));
+        assert!(DateSpec::parse("2014-13")
+            .unwrap_err()
+            .contains("no month 13"));
+        assert!(DateSpec::parse("2015-02-29")
+            .unwrap_err()
+            .contains("28 days"));
         assert!(DateSpec::parse("2016-02-29").is_ok());
         assert!(DateSpec::parse("14-02").is_err());
     }

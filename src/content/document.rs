@@ -92,7 +92,11 @@ fn dir_and_name(rel: &str) -> (&str, &str) {
 }
 
 /// Parses every loaded file. Drafts are dropped unless `drafts` is set.
-pub fn parse_all(files: Vec<SourceFile>, config: &Config, drafts: bool) -> (Parsed, Vec<Diagnostic>) {
+pub fn parse_all(
+    files: Vec<SourceFile>,
+    config: &Config,
+    drafts: bool,
+) -> (Parsed, Vec<Diagnostic>) {
     let (index_files, page_files): (Vec<SourceFile>, Vec<SourceFile>) = files
         .into_iter()
         .partition(|f| dir_and_name(&f.rel).1.starts_with("_index."));
@@ -106,19 +110,28 @@ pub fn parse_all(files: Vec<SourceFile>, config: &Config, drafts: bool) -> (Pars
         }
     }
     let kinds = section_kinds(&sections, config);
-    let results: Vec<Result<Option<Document>, Vec<Diagnostic>>> = page_files
+    let results: Vec<Result<Option<(Document, Vec<Diagnostic>)>, Vec<Diagnostic>>> = page_files
         .into_par_iter()
         .map(|f| parse_page(f, config, &kinds, drafts))
         .collect();
     let mut documents = Vec::new();
     for r in results {
         match r {
-            Ok(Some(d)) => documents.push(d),
+            Ok(Some((d, warnings))) => {
+                documents.push(d);
+                diagnostics.extend(warnings);
+            }
             Ok(None) => {}
             Err(ds) => diagnostics.extend(ds),
         }
     }
-    (Parsed { documents, sections }, diagnostics)
+    (
+        Parsed {
+            documents,
+            sections,
+        },
+        diagnostics,
+    )
 }
 
 /// The kind declared by each section directory's `_index.md` (default language first).
@@ -176,13 +189,17 @@ fn parse_page(
     config: &Config,
     kinds: &BTreeMap<String, Kind>,
     drafts: bool,
-) -> Result<Option<Document>, Vec<Diagnostic>> {
+) -> Result<Option<(Document, Vec<Diagnostic>)>, Vec<Diagnostic>> {
     let (dir, name) = dir_and_name(&f.rel);
     let (id, suffix_lang) = split_name(name, config);
     let kind = kind_of(dir, kinds);
     let split = frontmatter::split(&f.text).map_err(|d| vec![d.in_file(&f.display)])?;
-    let (common, data) = schema::parse(kind, split.yaml)
-        .map_err(|e| vec![explain_kind(yaml_diagnostic(&e, &f.text, &f.display, split.yaml_line_offset), kind)])?;
+    let (common, data) = schema::parse(kind, split.yaml).map_err(|e| {
+        vec![explain_kind(
+            yaml_diagnostic(&e, &f.text, &f.display, split.yaml_line_offset),
+            kind,
+        )]
+    })?;
     if common.draft && !drafts {
         return Ok(None);
     }
@@ -204,11 +221,25 @@ fn parse_page(
     let mut problems = Vec::new();
     if let (Some(suffix), Some(fm)) = (suffix_lang, doc.common.lang.as_deref()) {
         if suffix != fm {
-            problems.push(doc.diagnostic_at(
-                Diagnostic::error(format!("the file name says `{suffix}` but `lang` says `{fm}`")),
-                "lang",
-                Some(fm),
-            ).hint("remove `lang:`; the language suffix of the file name is enough"));
+            problems.push(
+                doc.diagnostic_at(
+                    Diagnostic::error(format!(
+                        "the file name says `{suffix}` but `lang` says `{fm}`"
+                    )),
+                    "lang",
+                    Some(fm),
+                )
+                .hint("remove `lang:`; the language suffix of the file name is enough"),
+            );
+        }
+    }
+    if let Some((_, suffix)) = id.rsplit_once('.') {
+        if (2..=3).contains(&suffix.len()) && suffix.chars().all(|c| c.is_ascii_lowercase()) {
+            problems.push(
+                Diagnostic::warning(format!("`{name}` looks like a translation, but `{suffix}` is not a configured language"))
+                    .in_file(&doc.file)
+                    .hint(format!("add `{suffix}` to `languages` in kizuna.yaml, or rename the file")),
+            );
         }
     }
     if kind != Kind::Page && doc.common.title.is_none() {
@@ -223,27 +254,37 @@ fn parse_page(
     if let Some(slug) = doc.common.slug.as_deref() {
         if let Err(why) = check_slug(slug) {
             problems.push(
-                doc.diagnostic_at(Diagnostic::error(format!("unsafe slug `{slug}`: {why}")), "slug", Some(slug))
-                    .hint("a slug is one URL segment of letters, digits, `-` and `_`, e.g. `my-page`"),
+                doc.diagnostic_at(
+                    Diagnostic::error(format!("unsafe slug `{slug}`: {why}")),
+                    "slug",
+                    Some(slug),
+                )
+                .hint("a slug is one URL segment of letters, digits, `-` and `_`, e.g. `my-page`"),
             );
         }
     }
     if let Some(code) = doc.common.lang.as_deref() {
         if config.languages.len() > 1 && !config.has_language(code) {
             let hint = match did_you_mean(code, config.languages.iter().map(|l| l.code.as_str())) {
-                Some(best) => format!("did you mean `{best}`? or add `{code}` to `languages` in kizuna.yaml"),
+                Some(best) => {
+                    format!("did you mean `{best}`? or add `{code}` to `languages` in kizuna.yaml")
+                }
                 None => format!("add `{code}` to `languages` in kizuna.yaml"),
             };
             problems.push(
-                doc.diagnostic_at(Diagnostic::warning(format!("`{code}` is not a configured language")), "lang", Some(code))
-                    .hint(hint),
+                doc.diagnostic_at(
+                    Diagnostic::warning(format!("`{code}` is not a configured language")),
+                    "lang",
+                    Some(code),
+                )
+                .hint(hint),
             );
         }
     }
     if problems.iter().any(Diagnostic::is_error) {
         return Err(problems);
     }
-    Ok(Some(doc))
+    Ok(Some((doc, problems)))
 }
 
 /// Adds the kind to a schema error, so that a contributor knows which schema applies.
@@ -251,7 +292,10 @@ fn explain_kind(d: Diagnostic, kind: Kind) -> Diagnostic {
     if kind == Kind::Page || d.hint.is_some() {
         return d;
     }
-    let hint = format!("this file is a `{}`; its fields are listed in docs/content-model.md", kind.name());
+    let hint = format!(
+        "this file is a `{}`; its fields are listed in docs/content-model.md",
+        kind.name()
+    );
     d.hint(hint)
 }
 
@@ -266,7 +310,10 @@ pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.starts_with('.') {
         return Err("it starts with a dot and could escape the output folder");
     }
-    if slug.chars().any(|c| c.is_control() || c.is_whitespace() || "?#%\"<>|:*".contains(c)) {
+    if slug
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "?#%\"<>|:*".contains(c))
+    {
         return Err("it contains a character that is not allowed in a URL segment");
     }
     Ok(())
@@ -277,11 +324,18 @@ mod tests {
     use super::*;
 
     fn config() -> Config {
-        Config::parse("languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n").unwrap()
+        Config::parse(
+            "languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n",
+        )
+        .unwrap()
     }
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile { rel: rel.into(), display: PathBuf::from("content").join(rel), text: text.into() }
+        SourceFile {
+            rel: rel.into(),
+            display: PathBuf::from("content").join(rel),
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -293,7 +347,10 @@ mod tests {
         );
         assert!(d.is_empty(), "{d:?}");
         let doc = &p.documents[0];
-        assert_eq!((doc.id.as_str(), doc.lang.as_str(), doc.kind), ("lesson-01", "my", Kind::Lesson));
+        assert_eq!(
+            (doc.id.as_str(), doc.lang.as_str(), doc.kind),
+            ("lesson-01", "my", Kind::Lesson)
+        );
         assert_eq!(doc.body(), "body\n");
     }
 
@@ -305,7 +362,11 @@ mod tests {
 
     #[test]
     fn slug_escaping_the_output_is_an_error() {
-        let (_, d) = parse_all(vec![file("a.md", "---\ntitle: A\nslug: ../../etc\n---\n")], &config(), false);
+        let (_, d) = parse_all(
+            vec![file("a.md", "---\ntitle: A\nslug: ../../etc\n---\n")],
+            &config(),
+            false,
+        );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].location().unwrap(), "content/a.md:3:7");
         assert!(d[0].message.starts_with("unsafe slug"));
@@ -313,15 +374,27 @@ mod tests {
 
     #[test]
     fn wrong_type_points_at_the_value() {
-        let (_, d) = parse_all(vec![file("a.md", "---\ntitle: A\ndate: soon\n---\n")], &config(), false);
+        let (_, d) = parse_all(
+            vec![file("a.md", "---\ntitle: A\ndate: soon\n---\n")],
+            &config(),
+            false,
+        );
         assert_eq!(d[0].location().unwrap(), "content/a.md:3:7", "{}", d[0]);
     }
 
     #[test]
     fn drafts_are_left_out() {
-        let (p, _) = parse_all(vec![file("a.md", "---\ntitle: A\ndraft: true\n---\n")], &config(), false);
+        let (p, _) = parse_all(
+            vec![file("a.md", "---\ntitle: A\ndraft: true\n---\n")],
+            &config(),
+            false,
+        );
         assert!(p.documents.is_empty());
-        let (p, _) = parse_all(vec![file("a.md", "---\ntitle: A\ndraft: true\n---\n")], &config(), true);
+        let (p, _) = parse_all(
+            vec![file("a.md", "---\ntitle: A\ndraft: true\n---\n")],
+            &config(),
+            true,
+        );
         assert_eq!(p.documents.len(), 1);
     }
 }

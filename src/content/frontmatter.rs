@@ -62,7 +62,10 @@ pub fn locate(source: &str, key: &str, value: Option<&str>) -> Option<(usize, us
             if top_level || trimmed == "---" {
                 return Some((start, key.chars().count()));
             }
-        } else if trimmed.strip_prefix(key).is_some_and(|r| r.starts_with(':')) {
+        } else if trimmed
+            .strip_prefix(key)
+            .is_some_and(|r| r.starts_with(':'))
+        {
             found = Some(offset);
         }
         if let (Some(_), Some(v)) = (found, value) {

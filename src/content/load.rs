@@ -44,13 +44,21 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
             Ok(e) if e.file_type().is_file() => paths.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {
-                if e.depth() == 0 && e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound) {
+                if e.depth() == 0
+                    && e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound)
+                {
                     diagnostics.push(
-                        Diagnostic::error(format!("there is no `{content_dir}/` folder in {}", root.display()))
-                            .hint("run kizuna from the site's root folder or pass `--root DIR`"),
+                        Diagnostic::error(format!(
+                            "there is no `{content_dir}/` folder in {}",
+                            root.display()
+                        ))
+                        .hint("run kizuna from the site's root folder or pass `--root DIR`"),
                     );
                 } else {
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| base.clone());
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| base.clone());
                     diagnostics.push(Diagnostic::error(format!("cannot read: {e}")).in_file(path));
                 }
             }
@@ -72,8 +80,9 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
         .map(|path| {
             let rel = rel_of(path);
             let display = Path::new(content_dir).join(&rel);
-            let bytes = std::fs::read(path)
-                .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&display))?;
+            let bytes = std::fs::read(path).map_err(|e| {
+                Diagnostic::error(format!("cannot read the file: {e}")).in_file(&display)
+            })?;
             let text = decode(bytes, &display)?;
             Ok(SourceFile { rel, display, text })
         })
@@ -87,7 +96,10 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
     }
     loaded.assets = other
         .into_iter()
-        .map(|path| Asset { rel: rel_of(&path), path })
+        .map(|path| Asset {
+            rel: rel_of(&path),
+            path,
+        })
         .collect();
     (loaded, diagnostics)
 }
@@ -113,7 +125,11 @@ mod tests {
 
     #[test]
     fn invalid_utf8_points_at_the_byte() {
-        let d = decode(b"---\ntitle: caf\xe9\n---\n".to_vec(), Path::new("content/a.md")).unwrap_err();
+        let d = decode(
+            b"---\ntitle: caf\xe9\n---\n".to_vec(),
+            Path::new("content/a.md"),
+        )
+        .unwrap_err();
         assert_eq!(d.location().unwrap(), "content/a.md:2:11");
         assert!(d.message.contains("0xE9"));
     }

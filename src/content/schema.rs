@@ -574,7 +574,10 @@ mod tests {
             "title: A\ndate: 2001\ntype: award\nfields: [wastes]\n",
         )
         .unwrap_err();
-        assert!(err.to_string().contains("unknown variant `wastes`"), "{err}");
+        assert!(
+            err.to_string().contains("unknown variant `wastes`"),
+            "{err}"
+        );
     }
 
     #[test]

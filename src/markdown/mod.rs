@@ -6,7 +6,9 @@ mod highlight;
 pub use highlight::highlight;
 
 use crate::diagnostic::Diagnostic;
-use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -88,7 +90,11 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                     let title = plain(inner);
                     let base = explicit.unwrap_or_else(|| {
                         let s = crate::site::slugify(&title);
-                        if s.is_empty() { "section".to_string() } else { s }
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
                     });
                     let mut id = base.clone();
                     let mut n = 1;
@@ -97,24 +103,36 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                         n += 1;
                     }
                     let lvl = level as u8;
-                    events[at] = Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\">", escape(&id))));
+                    events[at] =
+                        Event::Html(CowStr::from(format!("<h{lvl} id=\"{}\">", escape(&id))));
                     events.push(Event::Html(CowStr::from(format!(
                         "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{lvl}>\n",
                         escape(&id)
                     ))));
                     text.push_str(&title);
                     text.push('\n');
-                    toc.push(Heading { level: lvl, id, title });
+                    toc.push(Heading {
+                        level: lvl,
+                        id,
+                        title,
+                    });
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = match rewrite(&dest_url, input.rel, resolver) {
                     Ok(Some(path)) => CowStr::from(format!("{root}{path}")),
                     Ok(None) => dest_url,
@@ -125,13 +143,22 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                             Diagnostic::error(format!("broken link to `{dest_url}`"))
                                 .in_file(input.file)
                                 .at_offset(input.source, offset)
-                                .spanning(input.source[offset..offset + span.min(body.len())].chars().count())
+                                .spanning(
+                                    input.source[offset..offset + span.min(body.len())]
+                                        .chars()
+                                        .count(),
+                                )
                                 .hint(why),
                         );
                         dest_url
                     }
                 };
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             Event::Text(t) | Event::Code(t) => {
                 if heading.is_none() {
@@ -139,7 +166,9 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                 }
                 events.push(Event::Text(t));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
                 text.push('\n');
                 events.push(event);
             }
@@ -152,7 +181,30 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
     }
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    (Rendered { html: out, toc, text }, diagnostics)
+    (
+        Rendered {
+            html: out,
+            toc,
+            text,
+        },
+        diagnostics,
+    )
+}
+
+/// Renders a short Markdown fragment from front matter (such as a lesson's teacher notes), without link
+/// rewriting or heading ids.
+pub fn fragment(text: &str) -> String {
+    let mut out = String::new();
+    html::push_html(
+        &mut out,
+        Parser::new_ext(
+            text,
+            Options::ENABLE_TABLES
+                | Options::ENABLE_STRIKETHROUGH
+                | Options::ENABLE_SMART_PUNCTUATION,
+        ),
+    );
+    out
 }
 
 /// The text of inline events.
@@ -168,7 +220,11 @@ fn plain(events: &[Event]) -> String {
 
 /// Rewrites a link to a `.md` file. `Ok(None)` leaves the link alone (external, anchor, other files).
 fn rewrite(dest: &str, from_rel: &str, resolver: &dyn Resolve) -> Result<Option<String>, String> {
-    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('#') || dest.starts_with("//") {
+    if dest.contains("://")
+        || dest.starts_with("mailto:")
+        || dest.starts_with('#')
+        || dest.starts_with("//")
+    {
         return Ok(None);
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -192,7 +248,9 @@ fn rewrite(dest: &str, from_rel: &str, resolver: &dyn Resolve) -> Result<Option<
             Some(f) => format!("{url}#{f}"),
             None => url,
         })),
-        None => Err(format!("there is no page `content/{target}`; links are relative to this file's folder")),
+        None => Err(format!(
+            "there is no page `content/{target}`; links are relative to this file's folder"
+        )),
     }
 }
 
@@ -240,7 +298,13 @@ mod tests {
 
     fn run(body: &str) -> (Rendered, Vec<Diagnostic>) {
         let source = format!("---\ntitle: x\n---\n{body}");
-        let input = Input { source: &source, body_offset: 16, file: Path::new("content/lessons/a.md"), rel: "lessons/a.md", smart_punctuation: true };
+        let input = Input {
+            source: &source,
+            body_offset: 16,
+            file: Path::new("content/lessons/a.md"),
+            rel: "lessons/a.md",
+            smart_punctuation: true,
+        };
         render(&input, &Map, "../../")
     }
 
@@ -256,7 +320,11 @@ mod tests {
     fn md_links_become_relative_urls() {
         let (r, d) = run("See [Mandalay](../cities/mandalay.md#history).\n");
         assert!(d.is_empty());
-        assert!(r.html.contains("href=\"../../cities/mandalay/#history\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"../../cities/mandalay/#history\""),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
@@ -264,7 +332,10 @@ mod tests {
         let (_, d) = run("Text\n\nSee [it](../cities/nowhere.md) now.\n");
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].location().unwrap(), "content/lessons/a.md:6:5");
-        assert_eq!(d[0].snippet.as_deref(), Some("See [it](../cities/nowhere.md) now."));
+        assert_eq!(
+            d[0].snippet.as_deref(),
+            Some("See [it](../cities/nowhere.md) now.")
+        );
     }
 
     #[test]

@@ -17,7 +17,14 @@ pub struct LangContext {
 
 impl LangContext {
     /// Strings and navigation for `lang`.
-    pub fn new(site: &Site, theme_strings: &std::collections::BTreeMap<String, std::collections::BTreeMap<String, serde_yaml::Value>>, lang: &str) -> LangContext {
+    pub fn new(
+        site: &Site,
+        theme_strings: &std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, serde_yaml::Value>,
+        >,
+        lang: &str,
+    ) -> LangContext {
         let strings = Strings::new(theme_strings, lang);
         let t = Value::Object(strings.map.clone());
         let mut nav = Vec::new();
@@ -25,11 +32,19 @@ impl LangContext {
         let root = site.section("", lang).or_else(|| site.section("", default));
         let mut dirs: Vec<(i64, String, usize)> = Vec::new();
         if let Some(root) = root {
-            let mut tops: Vec<&str> = site.sections.iter().filter(|s| s.parent.is_some() && !s.dir.contains('/')).map(|s| s.dir.as_str()).collect();
+            let mut tops: Vec<&str> = site
+                .sections
+                .iter()
+                .filter(|s| s.parent.is_some() && !s.dir.contains('/'))
+                .map(|s| s.dir.as_str())
+                .collect();
             tops.sort();
             tops.dedup();
             for dir in tops {
-                if let Some(i) = site.section(dir, lang).or_else(|| site.section(dir, default)) {
+                if let Some(i) = site
+                    .section(dir, lang)
+                    .or_else(|| site.section(dir, default))
+                {
                     let s = &site.sections[i];
                     dirs.push((s.weight, s.title.clone(), i));
                 }
@@ -67,19 +82,30 @@ pub fn summary(site: &Site, strings: &Strings, i: usize, root: &str) -> Value {
 /// A date as templates see it.
 pub fn date_value(strings: &Strings, d: Option<&crate::content::date::DateSpec>) -> Value {
     match d {
-        Some(d) => json!({ "iso": d.iso(), "display": strings.date(d), "year": d.year, "precision": d.precision() }),
+        Some(d) => {
+            json!({ "iso": d.iso(), "display": strings.date(d), "year": d.year, "precision": d.precision() })
+        }
         None => Value::Null,
     }
 }
 
 /// The shared part of every page's context.
-pub fn base(site: &Site, lc: &LangContext, lang: &str, path: &str, root: &str) -> Map<String, Value> {
+pub fn base(
+    site: &Site,
+    lc: &LangContext,
+    lang: &str,
+    path: &str,
+    root: &str,
+) -> Map<String, Value> {
     let config = &site.config;
     let languages: Vec<Value> = config
         .languages
         .iter()
         .map(|l| {
-            let home = site.section("", &l.code).map(|i| site.href(&site.sections[i].path)).unwrap_or_default();
+            let home = site
+                .section("", &l.code)
+                .map(|i| site.href(&site.sections[i].path))
+                .unwrap_or_default();
             json!({ "code": l.code, "name": l.name, "href": format!("{root}{home}") })
         })
         .collect();
@@ -87,11 +113,16 @@ pub fn base(site: &Site, lc: &LangContext, lang: &str, path: &str, root: &str) -
         .nav
         .iter()
         .map(|(title, href, dir)| {
-            let active = path.trim_start_matches(&format!("{lang}/")).starts_with(&format!("{dir}/"));
+            let active = path
+                .trim_start_matches(&format!("{lang}/"))
+                .starts_with(&format!("{dir}/"));
             json!({ "title": title, "href": format!("{root}{href}"), "active": active })
         })
         .collect();
-    let home = site.section("", lang).map(|i| site.href(&site.sections[i].path)).unwrap_or_default();
+    let home = site
+        .section("", lang)
+        .map(|i| site.href(&site.sections[i].path))
+        .unwrap_or_default();
     let mut m = Map::new();
     m.insert(
         "site".into(),
@@ -107,7 +138,15 @@ pub fn base(site: &Site, lc: &LangContext, lang: &str, path: &str, root: &str) -
         }),
     );
     m.insert("lang".into(), json!(lang));
-    m.insert("lang_name".into(), json!(config.languages.iter().find(|l| l.code == lang).map(|l| l.name.as_str()).unwrap_or(lang)));
+    m.insert(
+        "lang_name".into(),
+        json!(config
+            .languages
+            .iter()
+            .find(|l| l.code == lang)
+            .map(|l| l.name.as_str())
+            .unwrap_or(lang)),
+    );
     m.insert("t".into(), lc.t.clone());
     m.insert("root".into(), json!(root));
     m.insert("home".into(), json!(format!("{root}{home}")));
@@ -118,11 +157,22 @@ pub fn base(site: &Site, lc: &LangContext, lang: &str, path: &str, root: &str) -
 }
 
 /// Links to every language version of a document (or section), and the `hreflang` alternates.
-pub fn translations(site: &Site, versions: &[(String, String, Option<&Document>)], current: &str, root: &str) -> (Value, Value) {
+pub fn translations(
+    site: &Site,
+    versions: &[(String, String, Option<&Document>)],
+    current: &str,
+    root: &str,
+) -> (Value, Value) {
     let mut list = Vec::new();
     let mut alternates = Vec::new();
     for (lang, path, doc) in versions {
-        let name = site.config.languages.iter().find(|l| &l.code == lang).map(|l| l.name.clone()).unwrap_or_else(|| lang.clone());
+        let name = site
+            .config
+            .languages
+            .iter()
+            .find(|l| &l.code == lang)
+            .map(|l| l.name.clone())
+            .unwrap_or_else(|| lang.clone());
         list.push(json!({
             "lang": lang,
             "name": name,
@@ -154,13 +204,20 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
     let link = |kind: Kind, id: &str| -> Value {
         match site.ids.get(&(kind, id.to_string())) {
             Some(t) => {
-                let j = site.in_lang(&Site::key(&site.pages[*t].doc), &d.lang).unwrap_or(*t);
+                let j = site
+                    .in_lang(&Site::key(&site.pages[*t].doc), &d.lang)
+                    .unwrap_or(*t);
                 summary(site, strings, j, root)
             }
             None => json!({ "id": id, "title": id }),
         }
     };
-    let cities: Vec<Value> = d.data.city_refs().into_iter().map(|(_, id)| link(Kind::City, id)).collect();
+    let cities: Vec<Value> = d
+        .data
+        .city_refs()
+        .into_iter()
+        .map(|(_, id)| link(Kind::City, id))
+        .collect();
     refs.insert("cities".into(), Value::Array(cities));
     if let Some(id) = d.data.case_study_ref() {
         refs.insert("case_study".into(), link(Kind::CaseStudy, id));
@@ -170,11 +227,24 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
     }
     let mut related: Map<String, Value> = Map::new();
     if let Some(keys) = site.backlinks.get(&Site::key(d)) {
-        let mut items: Vec<usize> = keys.iter().filter_map(|k| site.in_lang(k, &d.lang)).collect();
-        items.sort_by(|a, b| crate::site::compare(&site.pages[*a].doc, &site.pages[*b].doc, crate::content::schema::SortBy::Date).reverse());
+        let mut items: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| site.in_lang(k, &d.lang))
+            .collect();
+        items.sort_by(|a, b| {
+            crate::site::compare(
+                &site.pages[*a].doc,
+                &site.pages[*b].doc,
+                crate::content::schema::SortBy::Date,
+            )
+            .reverse()
+        });
         for j in items {
             let kind = site.pages[j].doc.kind.name().to_string();
-            if let Value::Array(list) = related.entry(kind).or_insert_with(|| Value::Array(Vec::new())) {
+            if let Value::Array(list) = related
+                .entry(kind)
+                .or_insert_with(|| Value::Array(Vec::new()))
+            {
                 list.push(summary(site, strings, j, root));
             }
         }
@@ -183,7 +253,17 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
     let versions: Vec<(String, String, Option<&Document>)> = site
         .translations
         .get(&key)
-        .map(|v| v.iter().map(|(l, j)| (l.clone(), site.pages[*j].path.clone(), Some(&site.pages[*j].doc))).collect())
+        .map(|v| {
+            v.iter()
+                .map(|(l, j)| {
+                    (
+                        l.clone(),
+                        site.pages[*j].path.clone(),
+                        Some(&site.pages[*j].doc),
+                    )
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let (translations, alternates) = translations(site, &versions, &d.lang, root);
     json!({

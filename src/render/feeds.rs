@@ -13,17 +13,38 @@ const FEED_ENTRIES: usize = 20;
 pub fn feeds(site: &Site, langs: &BTreeMap<String, LangContext>) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for l in &site.config.languages {
-        let mut pages: Vec<usize> = (0..site.pages.len()).filter(|i| site.pages[*i].doc.lang == l.code).collect();
-        pages.sort_by(|a, b| crate::site::compare(&site.pages[*a].doc, &site.pages[*b].doc, crate::content::schema::SortBy::Date));
+        let mut pages: Vec<usize> = (0..site.pages.len())
+            .filter(|i| site.pages[*i].doc.lang == l.code)
+            .collect();
+        pages.sort_by(|a, b| {
+            crate::site::compare(
+                &site.pages[*a].doc,
+                &site.pages[*b].doc,
+                crate::content::schema::SortBy::Date,
+            )
+        });
         let prefix = site.config.lang_prefix(&l.code);
-        let path = format!("{}atom.xml", if prefix.is_empty() { String::new() } else { format!("{}/", &prefix[1..]) });
+        let path = format!(
+            "{}atom.xml",
+            if prefix.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", &prefix[1..])
+            }
+        );
         if let Some(feed) = atom(site, &site.config.title, &path, &pages, langs.get(&l.code)) {
             out.push((path, feed.into_bytes()));
         }
     }
     for s in site.sections.iter().filter(|s| !s.dir.is_empty()) {
         let mut pages = s.pages.clone();
-        pages.sort_by(|a, b| crate::site::compare(&site.pages[*a].doc, &site.pages[*b].doc, crate::content::schema::SortBy::Date));
+        pages.sort_by(|a, b| {
+            crate::site::compare(
+                &site.pages[*a].doc,
+                &site.pages[*b].doc,
+                crate::content::schema::SortBy::Date,
+            )
+        });
         let path = format!("{}atom.xml", s.path);
         let title = format!("{} – {}", s.title, site.config.title);
         if let Some(feed) = atom(site, &title, &path, &pages, langs.get(&s.lang)) {
@@ -34,9 +55,25 @@ pub fn feeds(site: &Site, langs: &BTreeMap<String, LangContext>) -> Vec<OutputFi
 }
 
 /// One Atom feed of the newest dated pages; `None` when no page has a date.
-fn atom(site: &Site, title: &str, path: &str, pages: &[usize], lc: Option<&LangContext>) -> Option<String> {
-    let dated: Vec<usize> = pages.iter().copied().filter(|i| site.pages[*i].doc.common.date.is_some()).take(FEED_ENTRIES).collect();
-    let newest = site.pages[*dated.first()?].doc.common.date.as_ref()?.rfc3339();
+fn atom(
+    site: &Site,
+    title: &str,
+    path: &str,
+    pages: &[usize],
+    lc: Option<&LangContext>,
+) -> Option<String> {
+    let dated: Vec<usize> = pages
+        .iter()
+        .copied()
+        .filter(|i| site.pages[*i].doc.common.date.is_some())
+        .take(FEED_ENTRIES)
+        .collect();
+    let newest = site.pages[*dated.first()?]
+        .doc
+        .common
+        .date
+        .as_ref()?
+        .rfc3339();
     let mut x = String::with_capacity(4096);
     let _ = write!(
         x,
@@ -49,8 +86,18 @@ fn atom(site: &Site, title: &str, path: &str, pages: &[usize], lc: Option<&LangC
     for i in dated {
         let p = &site.pages[i];
         let d = &p.doc;
-        let date = d.common.date.as_ref().map(|x| x.rfc3339()).unwrap_or_default();
-        let updated = d.common.updated.as_ref().map(|x| x.rfc3339()).unwrap_or_else(|| date.clone());
+        let date = d
+            .common
+            .date
+            .as_ref()
+            .map(|x| x.rfc3339())
+            .unwrap_or_default();
+        let updated = d
+            .common
+            .updated
+            .as_ref()
+            .map(|x| x.rfc3339())
+            .unwrap_or_else(|| date.clone());
         let url = site.permalink(&p.path);
         let summary = d.common.description.clone().unwrap_or_default();
         let _ = write!(
@@ -80,9 +127,19 @@ pub fn sitemap(site: &Site) -> String {
             .translations
             .get(&Site::key(&p.doc))
             .filter(|v| v.len() > 1)
-            .map(|v| v.iter().map(|(l, j)| (l.clone(), site.permalink(&site.pages[*j].path))).collect())
+            .map(|v| {
+                v.iter()
+                    .map(|(l, j)| (l.clone(), site.permalink(&site.pages[*j].path)))
+                    .collect()
+            })
             .unwrap_or_default();
-        let lastmod = p.doc.common.updated.as_ref().or(p.doc.common.date.as_ref()).map(|d| d.iso());
+        let lastmod = p
+            .doc
+            .common
+            .updated
+            .as_ref()
+            .or(p.doc.common.date.as_ref())
+            .map(|d| d.iso());
         entries.push((site.permalink(&p.path), lastmod, alts));
     }
     for s in &site.sections {
@@ -96,7 +153,12 @@ pub fn sitemap(site: &Site) -> String {
             let _ = writeln!(x, "    <lastmod>{m}</lastmod>");
         }
         for (lang, href) in alts {
-            let _ = writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", escape(&lang), escape(&href));
+            let _ = writeln!(
+                x,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(&lang),
+                escape(&href)
+            );
         }
         x.push_str("  </url>\n");
     }
@@ -113,7 +175,11 @@ pub fn aliases(site: &Site) -> Vec<OutputFile> {
             if clean.is_empty() {
                 continue;
             }
-            let file = if clean.ends_with(".html") { clean.to_string() } else { format!("{clean}/index.html") };
+            let file = if clean.ends_with(".html") {
+                clean.to_string()
+            } else {
+                format!("{clean}/index.html")
+            };
             let depth = file.matches('/').count();
             let target = format!("{}{}", "../".repeat(depth), site.href(&p.path));
             let t = escape(&target);

@@ -25,7 +25,10 @@ impl Strings {
                 }
             }
         }
-        Strings { lang: lang.to_string(), map }
+        Strings {
+            lang: lang.to_string(),
+            map,
+        }
     }
 
     /// One string, or the key when no language has it.
@@ -39,17 +42,29 @@ impl Strings {
     /// A date as the language writes it, keeping the precision of the source.
     pub fn date(&self, d: &DateSpec) -> String {
         let month = d.month.and_then(|m| {
-            self.map.get("months").and_then(|v| v.as_array()).and_then(|a| a.get(m as usize - 1)).and_then(|v| v.as_str()).map(str::to_string)
+            self.map
+                .get("months")
+                .and_then(|v| v.as_array())
+                .and_then(|a| a.get(m as usize - 1))
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
         });
         let pattern = match (d.month, d.day) {
             (Some(_), Some(_)) => self.get("date_day"),
             (Some(_), None) => self.get("date_month"),
             _ => self.get("date_year"),
         };
-        let pattern = if pattern.starts_with("date_") { "{day} {month} {year}".to_string() } else { pattern };
+        let pattern = if pattern.starts_with("date_") {
+            "{day} {month} {year}".to_string()
+        } else {
+            pattern
+        };
         pattern
             .replace("{year}", &d.year.to_string())
-            .replace("{month}", &month.unwrap_or_else(|| d.month.unwrap_or(0).to_string()))
+            .replace(
+                "{month}",
+                &month.unwrap_or_else(|| d.month.unwrap_or(0).to_string()),
+            )
             .replace("{m}", &d.month.unwrap_or(0).to_string())
             .replace("{day}", &d.day.unwrap_or(0).to_string())
             .trim()
@@ -79,9 +94,15 @@ mod tests {
     #[test]
     fn dates_keep_their_precision() {
         let en = strings("en");
-        assert_eq!(en.date(&DateSpec::parse("2014-04-15").unwrap()), "15 April 2014");
+        assert_eq!(
+            en.date(&DateSpec::parse("2014-04-15").unwrap()),
+            "15 April 2014"
+        );
         assert_eq!(en.date(&DateSpec::parse("2014-04").unwrap()), "April 2014");
         assert_eq!(en.date(&DateSpec::parse("2014").unwrap()), "2014");
-        assert_eq!(strings("ja").date(&DateSpec::parse("2014-04-15").unwrap()), "2014年4月15日");
+        assert_eq!(
+            strings("ja").date(&DateSpec::parse("2014-04-15").unwrap()),
+            "2014年4月15日"
+        );
     }
 }

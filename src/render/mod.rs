@@ -38,20 +38,42 @@ enum Job {
 }
 
 /// Renders the whole site.
-pub fn render(site: &Site, bodies: &Bodies, theme: &Theme, templates: &Templates) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+pub fn render(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+    templates: &Templates,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let langs: BTreeMap<String, LangContext> = site
         .config
         .languages
         .iter()
-        .map(|l| (l.code.clone(), LangContext::new(site, &theme.strings, &l.code)))
-        .chain(site.pages.iter().map(|p| p.doc.lang.clone()).filter(|l| !site.config.has_language(l)).map(|l| {
-            let lc = LangContext::new(site, &theme.strings, &l);
-            (l, lc)
-        }))
+        .map(|l| {
+            (
+                l.code.clone(),
+                LangContext::new(site, &theme.strings, &l.code),
+            )
+        })
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| p.doc.lang.clone())
+                .filter(|l| !site.config.has_language(l))
+                .map(|l| {
+                    let lc = LangContext::new(site, &theme.strings, &l);
+                    (l, lc)
+                }),
+        )
         .collect();
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     if templates.has("lesson_teacher.html") {
-        jobs.extend(site.pages.iter().enumerate().filter(|(_, p)| p.doc.kind == crate::content::schema::Kind::Lesson).map(|(i, _)| Job::Teacher(i)));
+        jobs.extend(
+            site.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.doc.kind == crate::content::schema::Kind::Lesson)
+                .map(|(i, _)| Job::Teacher(i)),
+        );
     }
     for (i, s) in site.sections.iter().enumerate() {
         let pages = s.pages.len().div_ceil(s.paginate_by).max(1);
@@ -65,7 +87,12 @@ pub fn render(site: &Site, bodies: &Bodies, theme: &Theme, templates: &Templates
         }
     }
     if templates.has("search.html") && site.config.search {
-        jobs.extend(site.config.languages.iter().map(|l| Job::Search(l.code.clone())));
+        jobs.extend(
+            site.config
+                .languages
+                .iter()
+                .map(|l| Job::Search(l.code.clone())),
+        );
     }
     jobs.push(Job::NotFound);
 
@@ -79,7 +106,10 @@ pub fn render(site: &Site, bodies: &Bodies, theme: &Theme, templates: &Templates
         match r {
             Ok(f) => files.push(f),
             Err(d) => {
-                if !diagnostics.iter().any(|x| x.message == d.message && x.file == d.file) {
+                if !diagnostics
+                    .iter()
+                    .any(|x| x.message == d.message && x.file == d.file)
+                {
                     diagnostics.push(d);
                 }
             }
@@ -87,22 +117,45 @@ pub fn render(site: &Site, bodies: &Bodies, theme: &Theme, templates: &Templates
     }
     files.extend(feeds::feeds(site, &langs));
     files.push(("sitemap.xml".into(), feeds::sitemap(site).into_bytes()));
-    files.push(("robots.txt".into(), format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.config.base_url).into_bytes()));
+    files.push((
+        "robots.txt".into(),
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            site.config.base_url
+        )
+        .into_bytes(),
+    ));
     files.extend(feeds::aliases(site));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
 }
 
-fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext>, templates: &Templates, job: &Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(
+    site: &Site,
+    bodies: &Bodies,
+    langs: &BTreeMap<String, LangContext>,
+    templates: &Templates,
+    job: &Job,
+) -> Result<OutputFile, Diagnostic> {
     let lc_of = |lang: &str| &langs[lang];
     match job {
         Job::Page(i) | Job::Teacher(i) => {
             let p = &site.pages[*i];
             let (path, template) = match job {
-                Job::Teacher(_) => (format!("{}teacher/", p.path), "lesson_teacher.html".to_string()),
+                Job::Teacher(_) => (
+                    format!("{}teacher/", p.path),
+                    "lesson_teacher.html".to_string(),
+                ),
                 _ => {
                     let own = format!("{}.html", p.doc.kind.name());
-                    (p.path.clone(), if templates.has(&own) { own } else { "page.html".to_string() })
+                    (
+                        p.path.clone(),
+                        if templates.has(&own) {
+                            own
+                        } else {
+                            "page.html".to_string()
+                        },
+                    )
                 }
             };
             let root = root_of(&path);
@@ -111,7 +164,14 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
             let mut page = context::page(site, lc, *i, &bodies.pages[*i], &root);
             if p.doc.kind == crate::content::schema::Kind::Lesson {
                 page["qr"] = json!(crate::qr::svg(&site.permalink(&p.path)));
-                page["teacher_href"] = json!(format!("{root}{}", site.href(&format!("{}teacher/", p.path))));
+                page["teacher_href"] = json!(format!(
+                    "{root}{}",
+                    site.href(&format!("{}teacher/", p.path))
+                ));
+                if let crate::content::schema::KindData::Lesson(l) = &p.doc.data {
+                    page["teacher_notes"] =
+                        json!(l.teacher_notes.as_deref().map(crate::markdown::fragment));
+                }
             }
             m.insert("alternates".into(), page["alternates"].clone());
             m.insert("page".into(), page);
@@ -119,13 +179,30 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
         }
         Job::Section(s, n) => {
             let sec = &site.sections[*s];
-            let path = if *n == 1 { sec.path.clone() } else { format!("{}page/{n}/", sec.path) };
+            let path = if *n == 1 {
+                sec.path.clone()
+            } else {
+                format!("{}page/{n}/", sec.path)
+            };
             let root = root_of(&path);
             let lc = lc_of(&sec.lang);
             let mut m = context::base(site, lc, &sec.lang, &path, &root);
             let start = (n - 1) * sec.paginate_by;
-            let pages: Vec<Value> = sec.pages.iter().skip(start).take(sec.paginate_by).map(|i| context::summary(site, &lc.strings, *i, &root)).collect();
-            let all: Vec<Value> = if sec.pages.len() <= 500 { sec.pages.iter().map(|i| context::summary(site, &lc.strings, *i, &root)).collect() } else { Vec::new() };
+            let pages: Vec<Value> = sec
+                .pages
+                .iter()
+                .skip(start)
+                .take(sec.paginate_by)
+                .map(|i| context::summary(site, &lc.strings, *i, &root))
+                .collect();
+            let all: Vec<Value> = if sec.pages.len() <= 500 {
+                sec.pages
+                    .iter()
+                    .map(|i| context::summary(site, &lc.strings, *i, &root))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let subsections: Vec<Value> = sec
                 .subsections
                 .iter()
@@ -138,11 +215,21 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
             let versions: Vec<(String, String, Option<&crate::content::Document>)> = site
                 .sections
                 .iter()
-                .filter(|x| x.dir == sec.dir && (x.file.is_some() || !x.pages.is_empty() || x.dir.is_empty()))
+                .filter(|x| {
+                    x.dir == sec.dir
+                        && (x.file.is_some() || !x.pages.is_empty() || x.dir.is_empty())
+                })
                 .map(|x| (x.lang.clone(), x.path.clone(), None))
                 .collect();
-            let (translations, alternates) = context::translations(site, &versions, &sec.lang, &root);
-            let pagination = pagination(site, &sec.path, *n, sec.pages.len().div_ceil(sec.paginate_by).max(1), &root);
+            let (translations, alternates) =
+                context::translations(site, &versions, &sec.lang, &root);
+            let pagination = pagination(
+                site,
+                &sec.path,
+                *n,
+                sec.pages.len().div_ceil(sec.paginate_by).max(1),
+                &root,
+            );
             let meta = sec.file.as_ref().map(|f| &f.meta);
             m.insert("alternates".into(), alternates);
             m.insert(
@@ -164,11 +251,17 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
                 }),
             );
             m.insert("pagination".into(), pagination);
-            let template = if sec.dir.is_empty() { "index.html" } else { "section.html" };
+            let template = if sec.dir.is_empty() {
+                "index.html"
+            } else {
+                "section.html"
+            };
             finish(templates, template, m, &path)
         }
         Job::TagList(lang) => {
-            let path = context::tag_path(site, lang, "x").trim_end_matches("x/").to_string();
+            let path = context::tag_path(site, lang, "x")
+                .trim_end_matches("x/")
+                .to_string();
             let root = root_of(&path);
             let lc = lc_of(lang);
             let mut m = context::base(site, lc, lang, &path, &root);
@@ -181,20 +274,36 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
         }
         Job::Tag(lang, tag, n) => {
             let base_path = context::tag_path(site, lang, tag);
-            let path = if *n == 1 { base_path.clone() } else { format!("{base_path}page/{n}/") };
+            let path = if *n == 1 {
+                base_path.clone()
+            } else {
+                format!("{base_path}page/{n}/")
+            };
             let root = root_of(&path);
             let lc = lc_of(lang);
             let mut m = context::base(site, lc, lang, &path, &root);
             let list = &site.tags[lang][tag];
             let per = site.config.paginate_by;
-            let pages: Vec<Value> = list.iter().skip((n - 1) * per).take(per).map(|i| context::summary(site, &lc.strings, *i, &root)).collect();
+            let pages: Vec<Value> = list
+                .iter()
+                .skip((n - 1) * per)
+                .take(per)
+                .map(|i| context::summary(site, &lc.strings, *i, &root))
+                .collect();
             m.insert("term".into(), json!({ "name": tag, "count": list.len(), "pages": pages, "href": format!("{root}{}", site.href(&base_path)) }));
-            m.insert("pagination".into(), pagination(site, &base_path, *n, list.len().div_ceil(per).max(1), &root));
+            m.insert(
+                "pagination".into(),
+                pagination(site, &base_path, *n, list.len().div_ceil(per).max(1), &root),
+            );
             finish(templates, "taxonomy_term.html", m, &path)
         }
         Job::Search(lang) => {
             let prefix = site.config.lang_prefix(lang);
-            let path = if prefix.is_empty() { "search/".to_string() } else { format!("{}/search/", &prefix[1..]) };
+            let path = if prefix.is_empty() {
+                "search/".to_string()
+            } else {
+                format!("{}/search/", &prefix[1..])
+            };
             let root = root_of(&path);
             let m = context::base(site, lc_of(lang), lang, &path, &root);
             finish(templates, "search.html", m, &path)
@@ -204,7 +313,10 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
             let base_path = base_path(&site.config.base_url);
             let mut m = context::base(site, lc_of(&lang), &lang, "", &base_path);
             m.insert("path".into(), json!("404.html"));
-            let html = templates.render("404.html", &Context::from_value(Value::Object(m)).unwrap_or_default())?;
+            let html = templates.render(
+                "404.html",
+                &Context::from_value(Value::Object(m)).unwrap_or_default(),
+            )?;
             Ok(("404.html".into(), html.into_bytes()))
         }
     }
@@ -212,7 +324,10 @@ fn render_job(site: &Site, bodies: &Bodies, langs: &BTreeMap<String, LangContext
 
 /// The path part of the base URL (`/` or `/kizuna/`), for pages served at any depth such as the 404 page.
 fn base_path(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map(|(_, r)| r).unwrap_or(base_url);
+    let after_scheme = base_url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .unwrap_or(base_url);
     match after_scheme.find('/') {
         Some(i) => after_scheme[i..].to_string(),
         None => "/".to_string(),
@@ -221,10 +336,16 @@ fn base_path(base_url: &str) -> String {
 
 fn pagination(site: &Site, base: &str, current: usize, total: usize, root: &str) -> Value {
     let href = |n: usize| {
-        let p = if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
+        let p = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        };
         format!("{root}{}", site.href(&p))
     };
-    let pages: Vec<Value> = (1..=total).map(|n| json!({ "number": n, "href": href(n), "current": n == current })).collect();
+    let pages: Vec<Value> = (1..=total)
+        .map(|n| json!({ "number": n, "href": href(n), "current": n == current }))
+        .collect();
     json!({
         "current": current,
         "total": total,
@@ -234,8 +355,14 @@ fn pagination(site: &Site, base: &str, current: usize, total: usize, root: &str)
     })
 }
 
-fn finish(templates: &Templates, template: &str, m: Map<String, Value>, path: &str) -> Result<OutputFile, Diagnostic> {
-    let context = Context::from_value(Value::Object(m)).map_err(|e| Diagnostic::error(format!("internal: context is not an object: {e}")))?;
+fn finish(
+    templates: &Templates,
+    template: &str,
+    m: Map<String, Value>,
+    path: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let context = Context::from_value(Value::Object(m))
+        .map_err(|e| Diagnostic::error(format!("internal: context is not an object: {e}")))?;
     let html = templates.render(template, &context)?;
     Ok((format!("{path}index.html"), html.into_bytes()))
 }

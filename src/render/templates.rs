@@ -17,11 +17,18 @@ impl Templates {
     pub fn new(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let list: Vec<(&str, &str)> = theme.templates.iter().map(|(name, (_, src))| (name.as_str(), src.as_str())).collect();
+        let list: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .map(|(name, (_, src))| (name.as_str(), src.as_str()))
+            .collect();
         if let Err(e) = tera.add_raw_templates(list) {
             return Err(vec![compile_error(&e, &theme.templates)]);
         }
-        Ok(Templates { tera, sources: theme.templates.clone() })
+        Ok(Templates {
+            tera,
+            sources: theme.templates.clone(),
+        })
     }
 
     /// Whether a template exists.
@@ -31,19 +38,25 @@ impl Templates {
 
     /// Renders a template.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, context).map_err(|e| self.render_error(name, &e))
+        self.tera
+            .render(name, context)
+            .map_err(|e| self.render_error(name, &e))
     }
 
     fn render_error(&self, name: &str, e: &tera::Error) -> Diagnostic {
         let chain = chain(e);
-        let missing = chain.iter().find_map(|m| between(m, "Variable `", "` not found"));
+        let missing = chain
+            .iter()
+            .find_map(|m| between(m, "Variable `", "` not found"));
         let template = chain
             .iter()
             .filter_map(|m| between(m, "while rendering '", "'"))
             .next_back()
             .unwrap_or_else(|| name.to_string());
         let message = match &missing {
-            Some(var) => format!("template `{template}` uses `{var}`, which this page does not have"),
+            Some(var) => {
+                format!("template `{template}` uses `{var}`, which this page does not have")
+            }
             None => format!("template `{template}` failed: {}", chain.join(": ")),
         };
         let mut d = Diagnostic::error(message);
@@ -64,7 +77,9 @@ impl Templates {
 
 fn compile_error(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) -> Diagnostic {
     let chain = chain(e);
-    let name = chain.iter().find_map(|m| between(m, "Failed to parse '", "'").or_else(|| between(m, "template '", "'")));
+    let name = chain.iter().find_map(|m| {
+        between(m, "Failed to parse '", "'").or_else(|| between(m, "template '", "'"))
+    });
     let mut d = Diagnostic::error(format!("a template does not compile: {}", chain.join("\n")));
     if let Some((shown, src)) = name.as_ref().and_then(|n| sources.get(n)) {
         d = d.in_file(shown);
@@ -94,7 +109,10 @@ fn between(text: &str, start: &str, end: &str) -> Option<String> {
 /// Tera's parse errors read ` --> 3:12`.
 fn parse_position(text: &str) -> Option<(usize, usize)> {
     let at = text.find("--> ")? + 4;
-    let rest: String = text[at..].chars().take_while(|c| c.is_ascii_digit() || *c == ':').collect();
+    let rest: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ':')
+        .collect();
     let (l, c) = rest.split_once(':')?;
     Some((l.parse().ok()?, c.parse().ok()?))
 }
@@ -121,18 +139,28 @@ mod tests {
     fn theme(files: &[(&str, &str)]) -> Theme {
         let mut t = Theme::default();
         for (name, src) in files {
-            t.templates.insert(name.to_string(), (format!("templates/{name}"), src.to_string()));
+            t.templates.insert(
+                name.to_string(),
+                (format!("templates/{name}"), src.to_string()),
+            );
         }
         t
     }
 
     #[test]
     fn missing_variable_names_template_and_line() {
-        let t = Templates::new(&theme(&[("page.html", "<h1>{{ page.title }}</h1>\n<p>{{ page.summary }}</p>\n")])).unwrap();
+        let t = Templates::new(&theme(&[(
+            "page.html",
+            "<h1>{{ page.title }}</h1>\n<p>{{ page.summary }}</p>\n",
+        )]))
+        .unwrap();
         let mut ctx = Context::new();
         ctx.insert("page", &serde_json::json!({"title": "A"}));
         let d = t.render("page.html", &ctx).unwrap_err();
-        assert_eq!(d.message, "template `page.html` uses `page.summary`, which this page does not have");
+        assert_eq!(
+            d.message,
+            "template `page.html` uses `page.summary`, which this page does not have"
+        );
         assert_eq!(d.location().unwrap(), "templates/page.html:2:7");
     }
 
@@ -146,8 +174,16 @@ mod tests {
 
     #[test]
     fn syntax_error_is_reported() {
-        let e = Templates::new(&theme(&[("page.html", "a\n{% if x %}\n")])).err().unwrap();
+        let e = Templates::new(&theme(&[("page.html", "a\n{% if x %}\n")]))
+            .err()
+            .unwrap();
         assert!(e[0].message.starts_with("a template does not compile"));
-        assert_eq!(e[0].file.as_deref().map(|p| p.display().to_string()).as_deref(), Some("templates/page.html"));
+        assert_eq!(
+            e[0].file
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .as_deref(),
+            Some("templates/page.html")
+        );
     }
 }
