@@ -30,6 +30,7 @@ pub struct Bodies {
 enum Job {
     Page(usize),
     Teacher(usize),
+    PrintAll(usize),
     Section(usize, usize),
     TagList(String),
     Tag(String, String, usize),
@@ -73,6 +74,19 @@ pub fn render(
                 .enumerate()
                 .filter(|(_, p)| p.doc.kind == crate::content::schema::Kind::Lesson)
                 .map(|(i, _)| Job::Teacher(i)),
+        );
+    }
+    if templates.has("lesson_print_all.html") {
+        jobs.extend(
+            site.sections
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    s.pages
+                        .iter()
+                        .any(|i| site.pages[*i].doc.kind == crate::content::schema::Kind::Lesson)
+                })
+                .map(|(i, _)| Job::PrintAll(i)),
         );
     }
     for (i, s) in site.sections.iter().enumerate() {
@@ -246,6 +260,7 @@ fn render_job(
                     "all_pages": all,
                     "count": sec.pages.len(),
                     "subsections": subsections,
+                    "print_href": format!("{root}{}", site.href(&format!("{}print/", sec.path))),
                     "translations": translations,
                     "status": meta.and_then(|m| m.status),
                 }),
@@ -257,6 +272,52 @@ fn render_job(
                 "section.html"
             };
             finish(templates, template, m, &path)
+        }
+        Job::PrintAll(s) => {
+            let sec = &site.sections[*s];
+            let path = format!("{}print/", sec.path);
+            let root = root_of(&path);
+            let lc = lc_of(&sec.lang);
+            let mut m = context::base(site, lc, &sec.lang, &path, &root);
+            let mut lessons: Vec<usize> = sec
+                .pages
+                .iter()
+                .copied()
+                .filter(|i| site.pages[*i].doc.kind == crate::content::schema::Kind::Lesson)
+                .collect();
+            lessons.sort_by_key(|i| match &site.pages[*i].doc.data {
+                crate::content::schema::KindData::Lesson(l) => {
+                    (l.number, site.pages[*i].doc.id.clone())
+                }
+                _ => (u32::MAX, site.pages[*i].doc.id.clone()),
+            });
+            let list: Vec<Value> = lessons
+                .iter()
+                .map(|i| {
+                    let p = &site.pages[*i];
+                    let input = crate::markdown::Input {
+                        source: &p.doc.source,
+                        body_offset: p.doc.body_offset,
+                        file: &p.doc.file,
+                        rel: &p.doc.rel,
+                        smart_punctuation: site.config.smart_punctuation,
+                    };
+                    let (body, _) = crate::markdown::render(
+                        &input,
+                        &crate::site::Linker {
+                            site,
+                            lang: &p.doc.lang,
+                        },
+                        &root,
+                    );
+                    let mut page = context::page(site, lc, *i, &body, &root);
+                    page["qr"] = json!(crate::qr::svg(&site.permalink(&p.path)));
+                    page
+                })
+                .collect();
+            m.insert("section".into(), json!({ "title": sec.title, "href": format!("{root}{}", site.href(&sec.path)), "lang": sec.lang }));
+            m.insert("lessons".into(), Value::Array(list));
+            finish(templates, "lesson_print_all.html", m, &path)
         }
         Job::TagList(lang) => {
             let path = context::tag_path(site, lang, "x")
