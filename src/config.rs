@@ -181,6 +181,17 @@ pub fn yaml_diagnostic(
 
 /// Rewrites serde's terse messages into what a contributor needs: the problem and a fix.
 fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) {
+    // serde_yaml puts the path of a nested value first: `fields[0]: unknown variant …`.
+    if let Some((path, rest)) = message.split_once(": ") {
+        if !path.contains(' ') && !path.is_empty() {
+            let (m, hint, span) = explain_yaml_error(rest);
+            let m = if m.contains(&format!("`{path}`")) { m } else { format!("{path}: {m}") };
+            return (m, hint, span);
+        }
+    }
+    if message.starts_with("invalid date") {
+        return (message.to_string(), Some("write a date as 2014, 2014-04 or 2014-04-15".into()), None);
+    }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once('`') {
             let choices: Vec<&str> = expected

