@@ -185,12 +185,20 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
     if let Some((path, rest)) = message.split_once(": ") {
         if !path.contains(' ') && !path.is_empty() {
             let (m, hint, span) = explain_yaml_error(rest);
-            let m = if m.contains(&format!("`{path}`")) { m } else { format!("{path}: {m}") };
+            let m = if m.contains(&format!("`{path}`")) {
+                m
+            } else {
+                format!("{path}: {m}")
+            };
             return (m, hint, span);
         }
     }
     if message.starts_with("invalid date") {
-        return (message.to_string(), Some("write a date as 2014, 2014-04 or 2014-04-15".into()), None);
+        return (
+            message.to_string(),
+            Some("write a date as 2014, 2014-04 or 2014-04-15".into()),
+            None,
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once('`') {

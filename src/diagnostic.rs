@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(line_col(src, 0), (1, 1));
         assert_eq!(line_col(src, 3), (2, 1));
         let x = src.find('x').unwrap();
-        assert_eq!(line_col(src, x), (2, 6));
+        assert_eq!(line_col(src, x), (2, 5));
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! [`content`] (load and parse) → [`site`] (link) → [`markdown`] → [`render`] → [`output`] (write), driven by
 //! [`pipeline`].
 
+// A `Diagnostic` carries its snippet and hint by value; errors are the cold path, so boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod content;
 pub mod diagnostic;

@@ -50,7 +50,7 @@ impl DateSpec {
         let day = match (parts.get(2), month) {
             (Some(d), Some(m)) => {
                 let d = number(d, 2).ok_or_else(bad)?;
-                let max = days_in_month(year, m as u8);
+                let max = days_in_month(year, m);
                 if d == 0 || d > max as u32 {
                     return Err(format!(
                         "invalid date `{text}`: month {m} of {year} has {max} days"

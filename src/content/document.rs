@@ -91,6 +91,9 @@ fn dir_and_name(rel: &str) -> (&str, &str) {
     rel.rsplit_once('/').unwrap_or(("", rel))
 }
 
+/// A parsed page with its warnings, nothing for a left-out draft, or the errors that stopped it.
+type PageResult = Result<Option<(Document, Vec<Diagnostic>)>, Vec<Diagnostic>>;
+
 /// Parses every loaded file. Drafts are dropped unless `drafts` is set.
 pub fn parse_all(
     files: Vec<SourceFile>,
@@ -110,7 +113,7 @@ pub fn parse_all(
         }
     }
     let kinds = section_kinds(&sections, config);
-    let results: Vec<Result<Option<(Document, Vec<Diagnostic>)>, Vec<Diagnostic>>> = page_files
+    let results: Vec<PageResult> = page_files
         .into_par_iter()
         .map(|f| parse_page(f, config, &kinds, drafts))
         .collect();
@@ -189,7 +192,7 @@ fn parse_page(
     config: &Config,
     kinds: &BTreeMap<String, Kind>,
     drafts: bool,
-) -> Result<Option<(Document, Vec<Diagnostic>)>, Vec<Diagnostic>> {
+) -> PageResult {
     let (dir, name) = dir_and_name(&f.rel);
     let (id, suffix_lang) = split_name(name, config);
     let kind = kind_of(dir, kinds);

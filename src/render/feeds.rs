@@ -119,9 +119,12 @@ fn atom(
     Some(x)
 }
 
+/// A URL, its last modification and its language alternates.
+type SitemapEntry = (String, Option<String>, Vec<(String, String)>);
+
 /// `sitemap.xml` with every page and section, and the language alternates of each.
 pub fn sitemap(site: &Site) -> String {
-    let mut entries: Vec<(String, Option<String>, Vec<(String, String)>)> = Vec::new();
+    let mut entries: Vec<SitemapEntry> = Vec::new();
     for p in &site.pages {
         let alts = site
             .translations

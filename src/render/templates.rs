@@ -17,6 +17,8 @@ impl Templates {
     pub fn new(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default escaper also rewrites `/`, which bloats every URL; quotes, `&`, `<` and `>` suffice.
+        tera.set_escape_fn(crate::markdown::escape);
         let list: Vec<(&str, &str)> = theme
             .templates
             .iter()
