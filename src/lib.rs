@@ -15,3 +15,5 @@ pub mod qr;
 pub mod render;
 pub mod site;
 pub mod theme;
+pub mod translations;
+pub mod zawgyi;

@@ -9,6 +9,7 @@ use crate::output;
 use crate::render::{self, Bodies, OutputFile, Templates};
 use crate::site::{self, root_of, Linker, Site};
 use crate::theme::{self, Theme};
+use crate::translations;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -44,6 +45,7 @@ pub struct Generated {
     pub config: Config,
     pub site: Site,
     pub bodies: Bodies,
+    pub translations: translations::Report,
     pub files: Vec<OutputFile>,
     pub theme: Theme,
     pub assets: Vec<Asset>,
@@ -79,6 +81,8 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     lap("parse", &mut timings);
     let (site, d) = site::link(parsed, &config);
     diagnostics.extend(d);
+    let mut translation_report = translations::report(&site);
+    diagnostics.append(&mut translation_report.diagnostics);
     lap("link", &mut timings);
     let (bodies, d) = render_bodies(&site);
     diagnostics.extend(d);
@@ -87,7 +91,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         diagnostic::sort(&mut diagnostics);
         return Err(diagnostics);
     }
-    let (files, d) = render::render(&site, &bodies, &theme, &templates);
+    let (files, d) = render::render(&site, &bodies, &translation_report, &theme, &templates);
     diagnostics.extend(d);
     lap("render", &mut timings);
     diagnostic::sort(&mut diagnostics);
@@ -98,6 +102,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         config,
         site,
         bodies,
+        translations: translation_report,
         files,
         theme,
         assets: loaded.assets,
