@@ -13,6 +13,7 @@ pub mod output;
 pub mod pipeline;
 pub mod qr;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod theme;
 pub mod translations;

@@ -1,8 +1,11 @@
 //! The `kizuna` command line.
 
 use clap::{Parser, Subcommand};
+use kizuna::config::Config;
+use kizuna::content::schema::Kind;
 use kizuna::diagnostic::Diagnostic;
 use kizuna::pipeline::{self, Options};
+use kizuna::scaffold;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +52,49 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Write a commented skeleton for a new document, or start a translation of an existing one.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The document's id (its file name), e.g. `lesson-09` or `2014-mandalay-workshop`.
+        #[arg(long)]
+        id: Option<String>,
+        /// Language of the new file; for an existing id, starts a translation from the source.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Title of the new document.
+        #[arg(long, default_value = "New document")]
+        title: String,
+        /// The site's root folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Lesson,
+    CaseStudy,
+    Agreement,
+    Event,
+    City,
+    Programme,
+    Page,
+}
+
+impl NewKind {
+    fn kind(self) -> Kind {
+        match self {
+            NewKind::Lesson => Kind::Lesson,
+            NewKind::CaseStudy => Kind::CaseStudy,
+            NewKind::Agreement => Kind::Agreement,
+            NewKind::Event => Kind::Event,
+            NewKind::City => Kind::City,
+            NewKind::Programme => Kind::Programme,
+            NewKind::Page => Kind::Page,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -85,6 +131,13 @@ fn main() -> ExitCode {
                 ),
             }
         }
+        Command::New {
+            kind,
+            id,
+            lang,
+            title,
+            root,
+        } => new(kind.kind(), id, lang, &title, &root),
         Command::Check { site } => match pipeline::generate(&options(&site)) {
             Ok(g) => {
                 print_all(&g.warnings);
@@ -97,6 +150,45 @@ fn main() -> ExitCode {
             }
             Err(diagnostics) => fail(&diagnostics, "check found problems"),
         },
+    }
+}
+
+fn new(
+    kind: Kind,
+    id: Option<String>,
+    lang: Option<String>,
+    title: &str,
+    root: &std::path::Path,
+) -> ExitCode {
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(d) => return fail(&[d], "cannot read the configuration"),
+    };
+    if let Some(l) = lang.as_deref() {
+        if !config.has_language(l) {
+            let d = Diagnostic::error(format!("`{l}` is not a configured language"))
+                .in_file("kizuna.yaml")
+                .hint("add it to `languages` in kizuna.yaml");
+            return fail(&[d], "nothing written");
+        }
+    }
+    let id = id.unwrap_or_else(|| kizuna::site::slugify(title));
+    match scaffold::create(
+        root,
+        kind,
+        &id,
+        lang.as_deref(),
+        &config.default_language,
+        title,
+    ) {
+        Ok(path) => {
+            eprintln!(
+                "wrote {}; fill it in, then run `kizuna check`",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&[d], "nothing written"),
     }
 }
 
