@@ -243,6 +243,14 @@ fn render_job(
                 })
                 .map(|x| (x.lang.clone(), x.path.clone(), None))
                 .collect();
+            let mut versions = versions;
+            versions.sort_by_key(|(l, _, _)| {
+                site.config
+                    .languages
+                    .iter()
+                    .position(|x| &x.code == l)
+                    .unwrap_or(usize::MAX)
+            });
             let (translations, alternates) =
                 context::translations(site, &versions, &sec.lang, &root);
             let pagination = pagination(
