@@ -52,6 +52,31 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Search the site from the terminal, with the same index and ranking as the site's search box.
+    Search {
+        /// The query; quote a phrase with "…".
+        query: String,
+        /// Only results in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only results of this kind (lesson, case_study, agreement, event, city, programme, page).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only results about this city (its id).
+        #[arg(long)]
+        city: Option<String>,
+        /// Only results in this field of cooperation.
+        #[arg(long)]
+        field: Option<String>,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The built site to search [default: ROOT/public, built first if it has no index].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Write a commented skeleton for a new document, or start a translation of an existing one.
     New {
         /// What to create.
@@ -131,6 +156,59 @@ fn main() -> ExitCode {
                 ),
             }
         }
+        Command::Search {
+            query,
+            lang,
+            kind,
+            city,
+            field,
+            limit,
+            site,
+            output,
+        } => {
+            let mut opts = options(&site);
+            if let Some(o) = output {
+                opts.output = o;
+            }
+            if !opts.output.join("search/manifest.bin").exists() {
+                if let Err(d) = pipeline::build(&opts) {
+                    return fail(&d, "cannot build the site to search it");
+                }
+            }
+            let q = kizuna::search::QueryOptions {
+                lang,
+                kind,
+                city,
+                field,
+                limit,
+                prefer_lang: None,
+            };
+            match kizuna::search::query(&opts.output, &query, &q) {
+                Ok((total, hits)) => {
+                    let ansi =
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    println!("{total} result(s) for “{query}”");
+                    for (i, h) in hits.iter().enumerate() {
+                        println!(
+                            "\n{:>2}. {} [{} · {}]  {:.2}\n    {}\n    {}",
+                            i + 1,
+                            h.title,
+                            h.kind,
+                            h.lang,
+                            h.score,
+                            h.url,
+                            terminal_excerpt(&h.excerpt, ansi)
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(
+                    &[Diagnostic::error(e.to_string())
+                        .hint("rebuild the site with `kizuna build`")],
+                    "search failed",
+                ),
+            }
+        }
         Command::New {
             kind,
             id,
@@ -190,6 +268,22 @@ fn new(
         }
         Err(d) => fail(&[d], "nothing written"),
     }
+}
+
+/// An HTML excerpt for the terminal: matches in bold, or in «…» without colours.
+fn terminal_excerpt(html: &str, ansi: bool) -> String {
+    let (open, close) = if ansi {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn options(site: &SiteArgs) -> Options {

@@ -182,6 +182,61 @@ fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
     (Bodies { pages, sections }, diagnostics)
 }
 
+/// What the search index gets of every page: its text, and its facets for filtering.
+pub fn search_documents(site: &Site, bodies: &Bodies) -> Vec<crate::search::SearchDoc> {
+    use crate::content::schema::KindData;
+    site.pages
+        .par_iter()
+        .zip(bodies.pages.par_iter())
+        .map(|(p, b)| {
+            let d = &p.doc;
+            let mut body = String::new();
+            let mut extra = |s: &str| {
+                body.push_str(s);
+                body.push('\n');
+            };
+            match &d.data {
+                KindData::Lesson(l) => {
+                    l.objectives.iter().for_each(|o| extra(o));
+                    l.steps.iter().for_each(|s| extra(&s.text));
+                    l.questions.iter().for_each(|q| extra(&q.text));
+                }
+                KindData::Agreement(a) => a.summary.iter().for_each(|s| extra(s)),
+                KindData::CaseStudy(c) => c
+                    .outcomes
+                    .iter()
+                    .for_each(|o| extra(&format!("{}: {}", o.label, o.value))),
+                KindData::City(c) => c.names.values().for_each(|n| extra(n)),
+                _ => {}
+            }
+            body.push_str(&b.text);
+            let mut cities: Vec<String> = d
+                .data
+                .city_refs()
+                .into_iter()
+                .map(|(_, c)| c.to_string())
+                .collect();
+            if matches!(d.data, KindData::City(_)) {
+                cities.push(d.id.clone());
+            }
+            cities.sort();
+            cities.dedup();
+            crate::search::SearchDoc {
+                url: format!("/{}", p.path),
+                title: d.title().to_string(),
+                lang: d.lang.clone(),
+                kind: d.kind.name().to_string(),
+                description: d.common.description.clone().unwrap_or_default(),
+                headings: b.toc.iter().map(|h| h.title.clone()).collect(),
+                body,
+                cities,
+                fields: d.data.fields().iter().map(|f| f.id().to_string()).collect(),
+                year: d.common.date.as_ref().map(|x| x.year),
+            }
+        })
+        .collect()
+}
+
 /// What a finished build reports.
 pub struct Report {
     pub pages: usize,
@@ -200,7 +255,19 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         statics: &g.theme.statics,
         assets: &g.assets,
     };
-    output::write(&opts.output, &site, |_staging| Ok(())).map_err(|d| vec![d])?;
+    let search = g.config.search;
+    let docs = if search {
+        search_documents(&g.site, &g.bodies)
+    } else {
+        Vec::new()
+    };
+    output::write(&opts.output, &site, |staging| {
+        if search {
+            crate::search::write_index(&docs, staging).map_err(|e| Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it"))?;
+        }
+        Ok(())
+    })
+    .map_err(|d| vec![d])?;
     g.timings.push(("write", clock.elapsed().as_secs_f64()));
     Ok(Report {
         pages: g.site.pages.len(),
