@@ -217,14 +217,6 @@ fn render_job(
                 .take(sec.paginate_by)
                 .map(|i| context::summary(site, &lc.strings, *i, &root))
                 .collect();
-            let all: Vec<Value> = if sec.pages.len() <= 500 {
-                sec.pages
-                    .iter()
-                    .map(|i| context::summary(site, &lc.strings, *i, &root))
-                    .collect()
-            } else {
-                Vec::new()
-            };
             let subsections: Vec<Value> = sec
                 .subsections
                 .iter()
@@ -273,7 +265,6 @@ fn render_job(
                     "content": bodies.sections[*s].html,
                     "href": format!("{root}{}", site.href(&sec.path)),
                     "pages": pages,
-                    "all_pages": all,
                     "count": sec.pages.len(),
                     "subsections": subsections,
                     "print_href": format!("{root}{}", site.href(&format!("{}print/", sec.path))),
