@@ -70,7 +70,10 @@ fn judged_queries_have_mrr_of_at_least_0_8() {
                 j.q,
                 j.prefer_lang,
                 rank.map(|r| r + 1),
-                hits.iter().take(3).map(|h| h.url.as_str()).collect::<Vec<_>>()
+                hits.iter()
+                    .take(3)
+                    .map(|h| h.url.as_str())
+                    .collect::<Vec<_>>()
             ));
         }
         sum += rr;
@@ -121,7 +124,11 @@ fn js_client_ranks_like_the_rust_query() {
         .arg(format!("{root}/tests/search_judged.json"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let answers: Vec<JsAnswer> = serde_json::from_slice(&out.stdout).unwrap();
     let judged = judged();
     assert_eq!(answers.len(), judged.len());
