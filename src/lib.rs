@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod qr;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod theme;
 pub mod translations;
