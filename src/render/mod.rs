@@ -40,6 +40,7 @@ pub enum Job {
     /// Language, tag, pagination page.
     Tag(String, String, usize),
     Search(String),
+    /// The translation status page.
     Translations,
     NotFound,
 }
@@ -58,6 +59,7 @@ impl Job {
                 paginated(&context::tag_path(site, lang, tag), *n)
             ),
             Job::Search(lang) => format!("{}index.html", search_path(site, lang)),
+            Job::Translations => "translations/index.html".into(),
             Job::NotFound => "404.html".into(),
         }
     }
@@ -95,7 +97,7 @@ pub fn render(
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let jobs = jobs(site, templates);
-    let (mut files, diagnostics) = render_jobs(site, bodies, theme, templates, &jobs);
+    let (mut files, diagnostics) = render_jobs(site, bodies, translations, theme, templates, &jobs);
     files.extend(untemplated(site, theme));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
@@ -180,6 +182,7 @@ pub fn jobs(site: &Site, templates: &Templates) -> Vec<Job> {
 pub fn render_jobs(
     site: &Site,
     bodies: &Bodies,
+    translations: &Report,
     theme: &Theme,
     templates: &Templates,
     jobs: &[Job],
