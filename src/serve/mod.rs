@@ -602,6 +602,7 @@ const CLIENT: &str = r#"(function () {
   var es = new EventSource("/__kizuna/events");
   es.addEventListener("hello", function (e) {
     var d = JSON.parse(e.data);
+    window.__kizunaServe = { connected: true };
     if (d.error) overlay(d.error);
     else if (d.build !== build) location.reload();
   });
