@@ -119,6 +119,8 @@ pub struct Engine {
     parse_diagnostics: HashMap<String, Vec<Diagnostic>>,
     /// Markdown rels changed since the last good build.
     pending: BTreeSet<String>,
+    /// What lists show of each page (its summary), as of the last good build.
+    signatures: HashMap<String, u64>,
     needs_full_render: bool,
     footprint: Option<Footprint>,
     served: Served,
@@ -136,6 +138,7 @@ impl Engine {
             bodies: HashMap::new(),
             parse_diagnostics: HashMap::new(),
             pending: BTreeSet::new(),
+            signatures: HashMap::new(),
             needs_full_render: true,
             footprint: None,
             served: Served::default(),
@@ -409,7 +412,17 @@ impl Engine {
         let footprint = footprint(&site);
         let selected: Vec<Job> = match (&self.footprint, self.needs_full_render) {
             (Some(old), false) if old.shape == footprint.shape => {
-                let reach = Reach::new(&site, old, &footprint, &self.pending, &rebodied);
+                // Changed documents whose summary (what lists and references show) changed too.
+                let listed: HashSet<String> = self
+                    .pending
+                    .iter()
+                    .filter(|rel| {
+                        site.by_rel.get(*rel).map(|i| signature(&site, *i))
+                            != self.signatures.get(*rel).copied()
+                    })
+                    .cloned()
+                    .collect();
+                let reach = Reach::new(&site, old, &footprint, &self.pending, &listed, &rebodied);
                 jobs.iter()
                     .filter(|j| {
                         reach.wants(&site, j) || !self.served.files.contains_key(&j.path(&site))
@@ -483,6 +496,19 @@ impl Engine {
             self.served.statics = statics;
             changed.sort();
             changed.dedup();
+            if self.needs_full_render {
+                self.signatures = (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|i| (site.pages[i].doc.rel.clone(), signature(&site, i)))
+                    .collect();
+            } else {
+                for rel in &self.pending {
+                    match site.by_rel.get(rel) {
+                        Some(i) => self.signatures.insert(rel.clone(), signature(&site, *i)),
+                        None => self.signatures.remove(rel),
+                    };
+                }
+            }
             self.pending.clear();
             self.needs_full_render = false;
             self.footprint = Some(footprint);
@@ -618,6 +644,26 @@ fn footprint(site: &Site) -> Footprint {
     }
 }
 
+/// A hash of what lists and references show of a page (see [`render::context::summary`]), and its status.
+fn signature(site: &Site, i: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let p = &site.pages[i];
+    let d = &p.doc;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&p.path, &d.id, &d.lang, d.kind.name(), d.title()).hash(&mut h);
+    format!(
+        "{:?}{:?}{:?}{:?}{:?}{:?}",
+        d.common.description,
+        d.common.date,
+        d.common.tags,
+        d.common.weight,
+        d.common.status,
+        d.data
+    )
+    .hash(&mut h);
+    h.finish()
+}
+
 /// Which pagination pages of a list to render again.
 #[derive(Debug, PartialEq)]
 enum Pages {
@@ -680,14 +726,21 @@ impl Reach {
         old: &Footprint,
         new: &Footprint,
         changed: &BTreeSet<String>,
+        listed: &HashSet<String>,
         rebodied: &HashSet<String>,
     ) -> Reach {
-        let dirty: HashSet<&str> = changed.iter().map(String::as_str).collect();
+        let dirty: HashSet<&str> = listed.iter().map(String::as_str).collect();
         let mut keys: BTreeSet<String> = BTreeSet::new();
         for rel in changed {
             if let Some(i) = site.by_rel.get(rel) {
+                // Its translations show its status and whether they are outdated.
+                keys.insert(Site::key(&site.pages[*i].doc));
+            }
+            if !listed.contains(rel) {
+                continue;
+            }
+            if let Some(i) = site.by_rel.get(rel) {
                 let doc = &site.pages[*i].doc;
-                keys.insert(Site::key(doc));
                 keys.extend(refs_of(site, doc));
                 if let Some(referrers) = site.backlinks.get(&Site::key(doc)) {
                     keys.extend(referrers.iter().cloned());
@@ -720,7 +773,7 @@ impl Reach {
                 s.paginate_by,
                 s.pages.len() <= 500,
             );
-            if p != Pages::None {
+            if p != Pages::None || list.iter().any(|r| changed.contains(r)) {
                 print.insert(key.clone());
             }
             if old.sections.get(&key).map(Vec::len) != Some(list.len()) {
