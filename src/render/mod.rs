@@ -105,25 +105,19 @@ pub fn render(
 
 /// The per-language template values, for every configured language and any other a page uses.
 fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
+    // Each language once: building a context walks the sections, and a big site has many pages per language.
+    let others: std::collections::BTreeSet<&str> = site
+        .pages
+        .iter()
+        .map(|p| p.doc.lang.as_str())
+        .filter(|l| !site.config.has_language(l))
+        .collect();
     site.config
         .languages
         .iter()
-        .map(|l| {
-            (
-                l.code.clone(),
-                LangContext::new(site, &theme.strings, &l.code),
-            )
-        })
-        .chain(
-            site.pages
-                .iter()
-                .map(|p| p.doc.lang.clone())
-                .filter(|l| !site.config.has_language(l))
-                .map(|l| {
-                    let lc = LangContext::new(site, &theme.strings, &l);
-                    (l, lc)
-                }),
-        )
+        .map(|l| l.code.as_str())
+        .chain(others)
+        .map(|l| (l.to_string(), LangContext::new(site, &theme.strings, l)))
         .collect()
 }
 

@@ -261,6 +261,13 @@ impl Engine {
     fn build(&mut self, statics_changed: bool) -> Result<Rebuilt, Vec<Diagnostic>> {
         let (config, theme, templates) = self.configured.as_ref().expect("configured");
         let drafts = self.opts.drafts;
+        let clock = std::time::Instant::now();
+        let timing = std::env::var_os("KIZUNA_SERVE_TIMINGS").is_some();
+        let lap = |name: &str| {
+            if timing {
+                eprintln!("  {name}: {:.1} ms", clock.elapsed().as_secs_f64() * 1000.0);
+            }
+        };
 
         // Parse: keep the documents of the last site that did not change.
         let old = self.site.take();
@@ -288,6 +295,7 @@ impl Engine {
         }
         self.parse_diagnostics
             .retain(|rel, _| kept_rels.contains(rel) && !is_index(rel));
+        lap("parse");
         let (parsed, d) = content::parse_all(sources, config, drafts);
         for d in d.into_iter().chain(read_errors) {
             let rel = d
@@ -303,6 +311,7 @@ impl Engine {
             sections,
         } = parsed;
         kept.extend(documents);
+        lap("parsed");
         let (site, link_diagnostics) = site::link(
             Parsed {
                 documents: kept,
@@ -310,8 +319,10 @@ impl Engine {
             },
             config,
         );
+        lap("link");
         let mut report = translations::report(&site);
 
+        lap("report");
         // Markdown: bodies whose file changed or whose links now lead elsewhere.
         self.bodies
             .retain(|rel, _| site.by_rel.contains_key(rel) && !reparsed.contains(rel));
@@ -359,6 +370,7 @@ impl Engine {
         for (i, b) in fresh {
             self.bodies.insert(site.pages[i].doc.rel.clone(), b);
         }
+        lap("markdown");
         let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
             .into_par_iter()
             .map(|i| {
@@ -394,6 +406,7 @@ impl Engine {
             return Err(diagnostics);
         }
 
+        lap("sections");
         // Render what the changes reach.
         let mut bodies = Bodies {
             pages: site
@@ -432,12 +445,14 @@ impl Engine {
             }
             _ => jobs.clone(),
         };
+        lap("select");
         let (files, d) = render::render_jobs(&site, &bodies, &report, theme, templates, &selected);
         diagnostics.extend(d);
         diagnostic::sort(&mut diagnostics);
         let result = if diagnostics.iter().any(Diagnostic::is_error) {
             Err(diagnostics)
         } else {
+            lap("render");
             let mut extra = render::untemplated(&site, theme);
             extra.extend(search_files(&site, &bodies));
             let expected: HashSet<String> = jobs
@@ -476,6 +491,7 @@ impl Engine {
                     .filter(|r| !assets.contains_key(*r))
                     .cloned(),
             );
+            lap("untemplated");
             self.served.assets = assets;
             let statics: HashMap<String, StaticSource> = theme
                 .statics
@@ -521,6 +537,7 @@ impl Engine {
                 full,
             })
         };
+        lap("diff");
         // Keep the bodies for next time.
         for (p, r) in site.pages.iter().zip(bodies.pages.drain(..)) {
             if let Some(b) = self.bodies.get_mut(&p.doc.rel) {
