@@ -47,6 +47,20 @@ enum Command {
         #[arg(long)]
         portable: bool,
     },
+    /// Build the site into memory, serve it on 127.0.0.1 and rebuild what changes, reloading the browser.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The interface to listen on; anything but 127.0.0.1 or ::1 makes the preview reachable from others.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check all content, references, links and templates, and print every problem.
     Check {
         #[command(flatten)]
@@ -216,6 +230,17 @@ fn main() -> ExitCode {
             title,
             root,
         } => new(kind.kind(), id, lang, &title, &root),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+        } => kizuna::serve::run(&kizuna::serve::ServeOptions {
+            site: options(&site),
+            port,
+            bind,
+            open,
+        }),
         Command::Check { site } => match pipeline::generate(&options(&site)) {
             Ok(g) => {
                 print_all(&g.warnings);

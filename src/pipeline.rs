@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::content::{self, Asset};
 use crate::diagnostic::{self, Diagnostic};
-use crate::markdown::{self, Rendered};
+use crate::markdown::{self, Rendered, Resolve};
 use crate::output;
 use crate::render::{self, Bodies, OutputFile, Templates};
 use crate::site::{self, root_of, Linker, Site};
@@ -61,19 +61,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         timings.push((name, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
-    let mut config = Config::load(&opts.root).map_err(|d| vec![d])?;
-    if let Some(p) = opts.portable {
-        config.portable = p;
-    }
-    if let Some(url) = &opts.base_url {
-        config.base_url = if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        };
-    }
-    let theme = theme::load(&opts.root, &config.theme)?;
-    let templates = Templates::new(&theme)?;
+    let (config, theme, templates) = configure(opts)?;
     let (loaded, mut diagnostics) = content::load(&opts.root, "content");
     lap("load", &mut timings);
     let (parsed, d) = content::parse_all(loaded.markdown, &config, opts.drafts);
@@ -111,57 +99,52 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     })
 }
 
+/// The configuration (with the command line's overrides), the theme and its compiled templates.
+pub fn configure(opts: &Options) -> Result<(Config, Theme, Templates), Vec<Diagnostic>> {
+    let mut config = Config::load(&opts.root).map_err(|d| vec![d])?;
+    if let Some(p) = opts.portable {
+        config.portable = p;
+    }
+    if let Some(url) = &opts.base_url {
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+    }
+    let theme = theme::load(&opts.root, &config.theme)?;
+    let templates = Templates::new(&theme)?;
+    Ok((config, theme, templates))
+}
+
 /// The markdown stage: every body, with links resolved for the page's language and depth.
 fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
-    let smart = site.config.smart_punctuation;
-    let pages: Vec<(Rendered, Vec<Diagnostic>)> = site
-        .pages
-        .par_iter()
-        .map(|p| {
-            let input = markdown::Input {
-                source: &p.doc.source,
-                body_offset: p.doc.body_offset,
-                file: &p.doc.file,
-                rel: &p.doc.rel,
-                smart_punctuation: smart,
-            };
-            markdown::render(
-                &input,
+    let pages: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &site.pages[i];
+            page_body(
+                site,
+                i,
                 &Linker {
                     site,
                     lang: &p.doc.lang,
                 },
-                &root_of(&p.path),
             )
         })
         .collect();
-    let sections: Vec<(Rendered, Vec<Diagnostic>)> = site
-        .sections
-        .par_iter()
-        .map(|s| match &s.file {
-            Some(f) => {
-                let rel = format!(
-                    "{}{}_index.md",
-                    s.dir,
-                    if s.dir.is_empty() { "" } else { "/" }
-                );
-                let input = markdown::Input {
-                    source: &f.source,
-                    body_offset: f.body_offset,
-                    file: &f.file,
-                    rel: &rel,
-                    smart_punctuation: smart,
-                };
-                markdown::render(
-                    &input,
-                    &Linker {
-                        site,
-                        lang: &s.lang,
-                    },
-                    &root_of(&s.path),
-                )
-            }
-            None => (Rendered::default(), Vec::new()),
+    let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
+        .into_par_iter()
+        .map(|i| {
+            let s = &site.sections[i];
+            section_body(
+                site,
+                i,
+                &Linker {
+                    site,
+                    lang: &s.lang,
+                },
+            )
         })
         .collect();
     let mut diagnostics = Vec::new();
@@ -237,6 +220,42 @@ pub fn search_documents(site: &Site, bodies: &Bodies) -> Vec<crate::search::Sear
         .collect()
 }
 
+/// The markdown stage for one page; `resolver` is normally a [`Linker`] for the page's language.
+pub fn page_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Vec<Diagnostic>) {
+    let p = &site.pages[i];
+    let input = markdown::Input {
+        source: &p.doc.source,
+        body_offset: p.doc.body_offset,
+        file: &p.doc.file,
+        rel: &p.doc.rel,
+        smart_punctuation: site.config.smart_punctuation,
+    };
+    markdown::render(&input, resolver, &root_of(&p.path))
+}
+
+/// The markdown stage for one section's `_index.md` (empty when it has none).
+pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Vec<Diagnostic>) {
+    let s = &site.sections[i];
+    match &s.file {
+        Some(f) => {
+            let rel = format!(
+                "{}{}_index.md",
+                s.dir,
+                if s.dir.is_empty() { "" } else { "/" }
+            );
+            let input = markdown::Input {
+                source: &f.source,
+                body_offset: f.body_offset,
+                file: &f.file,
+                rel: &rel,
+                smart_punctuation: site.config.smart_punctuation,
+            };
+            markdown::render(&input, resolver, &root_of(&s.path))
+        }
+        None => (Rendered::default(), Vec::new()),
+    }
+}
+
 /// What a finished build reports.
 pub struct Report {
     pub pages: usize,
@@ -255,17 +274,8 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         statics: &g.theme.statics,
         assets: &g.assets,
     };
-    let search = g.config.search;
-    let docs = if search {
-        search_documents(&g.site, &g.bodies)
-    } else {
-        Vec::new()
-    };
     output::write(&opts.output, &site, |staging| {
-        if search {
-            crate::search::write_index(&docs, staging).map_err(|e| Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it"))?;
-        }
-        Ok(())
+        write_extras(&g.site, &g.bodies, staging)
     })
     .map_err(|d| vec![d])?;
     g.timings.push(("write", clock.elapsed().as_secs_f64()));
@@ -275,6 +285,19 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         warnings: g.warnings,
         timings: g.timings,
     })
+}
+
+/// Files written beside the rendered site that are not templates (the search index belongs here). `build`
+/// calls it on the staging folder; `kizuna serve` calls it on a temporary folder after every rebuild and serves
+/// what it finds there.
+pub fn write_extras(site: &Site, bodies: &Bodies, dir: &Path) -> Result<(), Diagnostic> {
+    if site.config.search {
+        let docs = search_documents(site, bodies);
+        crate::search::write_index(&docs, dir).map_err(|e| {
+            Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
+        })?;
+    }
+    Ok(())
 }
 
 /// Refuses output folders that would replace the site's own sources.

@@ -104,6 +104,19 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
     (loaded, diagnostics)
 }
 
+/// Reads one Markdown file of the content tree, as [`load`] does (for rebuilding a single changed file).
+pub fn read_source(root: &Path, content_dir: &str, rel: &str) -> Result<SourceFile, Diagnostic> {
+    let display = Path::new(content_dir).join(rel);
+    let bytes = std::fs::read(root.join(content_dir).join(rel))
+        .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&display))?;
+    let text = decode(bytes, &display)?;
+    Ok(SourceFile {
+        rel: rel.to_string(),
+        display,
+        text,
+    })
+}
+
 /// Decodes UTF-8, pointing at the first invalid byte when the file is not.
 fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {

@@ -8,4 +8,4 @@ pub mod load;
 pub mod schema;
 
 pub use document::{parse_all, Document, Parsed, SectionFile};
-pub use load::{load, Asset, Loaded, SourceFile};
+pub use load::{load, read_source, Asset, Loaded, SourceFile};

@@ -28,16 +28,64 @@ pub struct Bodies {
     pub sections: Vec<Rendered>,
 }
 
-enum Job {
+/// One templated output of the site. Indices are into [`Site::pages`] and [`Site::sections`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
     Page(usize),
     Teacher(usize),
     PrintAll(usize),
+    /// A section's list, page `n` (from 1) of its pagination.
     Section(usize, usize),
     TagList(String),
+    /// Language, tag, pagination page.
     Tag(String, String, usize),
     Search(String),
+    /// The translation status page.
     Translations,
     NotFound,
+}
+
+impl Job {
+    /// The output path of the file the job renders.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Page(i) => format!("{}index.html", site.pages[*i].path),
+            Job::Teacher(i) => format!("{}teacher/index.html", site.pages[*i].path),
+            Job::PrintAll(s) => format!("{}print/index.html", site.sections[*s].path),
+            Job::Section(s, n) => format!("{}index.html", paginated(&site.sections[*s].path, *n)),
+            Job::TagList(lang) => format!("{}index.html", tag_list_path(site, lang)),
+            Job::Tag(lang, tag, n) => format!(
+                "{}index.html",
+                paginated(&context::tag_path(site, lang, tag), *n)
+            ),
+            Job::Search(lang) => format!("{}index.html", search_path(site, lang)),
+            Job::Translations => "translations/index.html".into(),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+}
+
+fn paginated(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+fn tag_list_path(site: &Site, lang: &str) -> String {
+    context::tag_path(site, lang, "x")
+        .trim_end_matches("x/")
+        .to_string()
+}
+
+fn search_path(site: &Site, lang: &str) -> String {
+    let prefix = site.config.lang_prefix(lang);
+    if prefix.is_empty() {
+        "search/".to_string()
+    } else {
+        format!("{}/search/", &prefix[1..])
+    }
 }
 
 /// Renders the whole site.
@@ -48,27 +96,33 @@ pub fn render(
     theme: &Theme,
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let langs: BTreeMap<String, LangContext> = site
-        .config
+    let jobs = jobs(site, templates);
+    let (mut files, diagnostics) = render_jobs(site, bodies, translations, theme, templates, &jobs);
+    files.extend(untemplated(site, theme));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    (files, diagnostics)
+}
+
+/// The per-language template values, for every configured language and any other a page uses.
+fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
+    // Each language once: building a context walks the sections, and a big site has many pages per language.
+    let others: std::collections::BTreeSet<&str> = site
+        .pages
+        .iter()
+        .map(|p| p.doc.lang.as_str())
+        .filter(|l| !site.config.has_language(l))
+        .collect();
+    site.config
         .languages
         .iter()
-        .map(|l| {
-            (
-                l.code.clone(),
-                LangContext::new(site, &theme.strings, &l.code),
-            )
-        })
-        .chain(
-            site.pages
-                .iter()
-                .map(|p| p.doc.lang.clone())
-                .filter(|l| !site.config.has_language(l))
-                .map(|l| {
-                    let lc = LangContext::new(site, &theme.strings, &l);
-                    (l, lc)
-                }),
-        )
-        .collect();
+        .map(|l| l.code.as_str())
+        .chain(others)
+        .map(|l| (l.to_string(), LangContext::new(site, &theme.strings, l)))
+        .collect()
+}
+
+/// Every templated output of the site, in a stable order.
+pub fn jobs(site: &Site, templates: &Templates) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     if templates.has("lesson_teacher.html") {
         jobs.extend(
@@ -115,7 +169,19 @@ pub fn render(
         jobs.push(Job::Translations);
     }
     jobs.push(Job::NotFound);
+    jobs
+}
 
+/// Renders `jobs` (in parallel); a problem shared by many jobs is reported once.
+pub fn render_jobs(
+    site: &Site,
+    bodies: &Bodies,
+    translations: &Report,
+    theme: &Theme,
+    templates: &Templates,
+    jobs: &[Job],
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let langs = lang_contexts(site, theme);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| render_job(site, bodies, translations, &langs, templates, job))
@@ -135,7 +201,13 @@ pub fn render(
             }
         }
     }
-    files.extend(feeds::feeds(site, &langs));
+    (files, diagnostics)
+}
+
+/// The outputs written without templates: feeds, the sitemap, robots.txt and alias redirects. They are
+/// cheap, so an incremental rebuild regenerates them whole.
+pub fn untemplated(site: &Site, theme: &Theme) -> Vec<OutputFile> {
+    let mut files = feeds::feeds(site, &lang_contexts(site, theme));
     files.push(("sitemap.xml".into(), feeds::sitemap(site).into_bytes()));
     files.push((
         "robots.txt".into(),
@@ -146,8 +218,7 @@ pub fn render(
         .into_bytes(),
     ));
     files.extend(feeds::aliases(site));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    (files, diagnostics)
+    files
 }
 
 fn render_job(
@@ -201,11 +272,7 @@ fn render_job(
         }
         Job::Section(s, n) => {
             let sec = &site.sections[*s];
-            let path = if *n == 1 {
-                sec.path.clone()
-            } else {
-                format!("{}page/{n}/", sec.path)
-            };
+            let path = paginated(&sec.path, *n);
             let root = root_of(&path);
             let lc = lc_of(&sec.lang);
             let mut m = context::base(site, lc, &sec.lang, &path, &root);
@@ -327,9 +394,7 @@ fn render_job(
             finish(templates, "lesson_print_all.html", m, &path)
         }
         Job::TagList(lang) => {
-            let path = context::tag_path(site, lang, "x")
-                .trim_end_matches("x/")
-                .to_string();
+            let path = tag_list_path(site, lang);
             let root = root_of(&path);
             let lc = lc_of(lang);
             let mut m = context::base(site, lc, lang, &path, &root);
@@ -342,11 +407,7 @@ fn render_job(
         }
         Job::Tag(lang, tag, n) => {
             let base_path = context::tag_path(site, lang, tag);
-            let path = if *n == 1 {
-                base_path.clone()
-            } else {
-                format!("{base_path}page/{n}/")
-            };
+            let path = paginated(&base_path, *n);
             let root = root_of(&path);
             let lc = lc_of(lang);
             let mut m = context::base(site, lc, lang, &path, &root);
@@ -366,12 +427,7 @@ fn render_job(
             finish(templates, "taxonomy_term.html", m, &path)
         }
         Job::Search(lang) => {
-            let prefix = site.config.lang_prefix(lang);
-            let path = if prefix.is_empty() {
-                "search/".to_string()
-            } else {
-                format!("{}/search/", &prefix[1..])
-            };
+            let path = search_path(site, lang);
             let root = root_of(&path);
             let m = context::base(site, lc_of(lang), lang, &path, &root);
             finish(templates, "search.html", m, &path)
@@ -429,14 +485,7 @@ fn base_path(base_url: &str) -> String {
 }
 
 fn pagination(site: &Site, base: &str, current: usize, total: usize, root: &str) -> Value {
-    let href = |n: usize| {
-        let p = if n == 1 {
-            base.to_string()
-        } else {
-            format!("{base}page/{n}/")
-        };
-        format!("{root}{}", site.href(&p))
-    };
+    let href = |n: usize| format!("{root}{}", site.href(&paginated(base, n)));
     let pages: Vec<Value> = (1..=total)
         .map(|n| json!({ "number": n, "href": href(n), "current": n == current }))
         .collect();

@@ -1,0 +1,1139 @@
+//! Incremental rebuilds for `kizuna serve`. The same stages as [`crate::pipeline::generate`] run, but each
+//! keeps what it made last time:
+//!
+//! - parse: documents are kept and only changed files are read and parsed again (a change to an `_index.md`
+//!   parses everything, since it may change the kind of its section's pages);
+//! - link: runs on the whole site every time (it is cheap and owns every cross-document fact);
+//! - markdown: a body is rendered again when its file changed or when one of the `.md` links it followed now
+//!   resolves differently (every page records the links it asked the [`Linker`] for, and their answers);
+//! - render: only the outputs a change can reach — the page, its translations (language switchers), pages it
+//!   refers to and pages referring to it (backlinks), its section's and tags' list pages (only the pagination
+//!   pages that moved when the order is otherwise unchanged), and lesson print views. Feeds, the sitemap and
+//!   aliases are regenerated whole. A new or changed section tree, or a config, theme or template change,
+//!   renders everything.
+//!
+//! The result is byte-identical to a full build (the tests compare them after each kind of edit).
+
+use crate::config::Config;
+use crate::content::{self, schema::Kind, Document, Parsed, SourceFile};
+use crate::diagnostic::{self, Diagnostic};
+use crate::markdown::{Rendered, Resolve};
+use crate::pipeline::{self, Options};
+use crate::render::{self, Bodies, Job, Templates};
+use crate::site::{self, Linker, Site};
+use crate::theme::{StaticSource, Theme};
+use crate::translations;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Bytes of one output file, shared with the HTTP threads.
+pub type Bytes = Arc<Vec<u8>>;
+
+/// What changed on disk since the last rebuild.
+#[derive(Debug, Default, Clone)]
+pub struct Changes {
+    /// Paths relative to `content/` (files or folders; created, modified, removed or renamed).
+    pub content: BTreeSet<String>,
+    /// `static/` changed.
+    pub statics: bool,
+    /// `kizuna.yaml`, `themes/` or `templates/` changed: everything is rebuilt.
+    pub full: bool,
+}
+
+impl Changes {
+    /// Everything, for the first build.
+    pub fn everything() -> Changes {
+        Changes {
+            full: true,
+            ..Changes::default()
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.content.is_empty() && !self.statics && !self.full
+    }
+
+    pub fn merge(&mut self, other: Changes) {
+        self.content.extend(other.content);
+        self.statics |= other.statics;
+        self.full |= other.full;
+    }
+}
+
+/// The site as served: generated files, then content assets, then static files (the order in which the
+/// write stage lets one replace another, reversed).
+#[derive(Default, Clone)]
+pub struct Served {
+    pub files: HashMap<String, Bytes>,
+    pub assets: HashMap<String, PathBuf>,
+    pub statics: HashMap<String, StaticSource>,
+}
+
+/// A successful rebuild.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Output paths whose bytes changed, appeared or disappeared, sorted.
+    pub changed: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
+    /// How many templated outputs were rendered (of `jobs`).
+    pub rendered: usize,
+    pub jobs: usize,
+    pub full: bool,
+}
+
+/// A page's rendered body and what it depended on.
+struct Body {
+    rendered: Rendered,
+    diagnostics: Vec<Diagnostic>,
+    /// Every `.md` link it followed and where it led.
+    links: Vec<(String, Option<String>)>,
+}
+
+/// Facts about the last good site that decide what a change reaches.
+#[derive(Default)]
+struct Footprint {
+    /// Page rel → keys of the documents it refers to.
+    refs: HashMap<String, Vec<String>>,
+    /// (dir, lang) → its pages' rels in order.
+    sections: HashMap<(String, String), Vec<String>>,
+    /// (lang, tag) → pages' rels in order.
+    tags: HashMap<(String, String), Vec<String>>,
+    /// Everything about the section tree that every page shows (navigation, language links).
+    shape: Vec<(String, String, String, String, bool, i64, usize)>,
+}
+
+/// Keeps the stages' results between rebuilds.
+pub struct Engine {
+    opts: Options,
+    configured: Option<(Config, Theme, Templates)>,
+    /// Section `_index` sources by rel.
+    index_sources: BTreeMap<String, SourceFile>,
+    /// Every Markdown file in content/ (rels), whether or not it became a page.
+    markdown: BTreeSet<String>,
+    assets: BTreeMap<String, PathBuf>,
+    site: Option<Site>,
+    bodies: HashMap<String, Body>,
+    /// Parse diagnostics by file, for files not parsed again.
+    parse_diagnostics: HashMap<String, Vec<Diagnostic>>,
+    /// Markdown rels changed since the last good build.
+    pending: BTreeSet<String>,
+    /// What lists show of each page (its summary), as of the last good build.
+    signatures: HashMap<String, u64>,
+    needs_full_render: bool,
+    footprint: Option<Footprint>,
+    served: Served,
+}
+
+impl Engine {
+    pub fn new(opts: Options) -> Engine {
+        Engine {
+            opts,
+            configured: None,
+            index_sources: BTreeMap::new(),
+            markdown: BTreeSet::new(),
+            assets: BTreeMap::new(),
+            site: None,
+            bodies: HashMap::new(),
+            parse_diagnostics: HashMap::new(),
+            pending: BTreeSet::new(),
+            signatures: HashMap::new(),
+            needs_full_render: true,
+            footprint: None,
+            served: Served::default(),
+        }
+    }
+
+    /// The last good site.
+    pub fn served(&self) -> &Served {
+        &self.served
+    }
+
+    /// Applies `changes`; on errors the last good site stays as it was.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let full = changes.full || self.configured.is_none();
+        if full {
+            self.configured = None;
+            self.needs_full_render = true;
+            let configured = pipeline::configure(&self.opts)?;
+            self.configured = Some(configured);
+            self.reload_all();
+        } else {
+            self.apply(&changes.content);
+            if changes.statics {
+                let (config, _, _) = self.configured.as_ref().expect("configured");
+                let theme = crate::theme::load(&self.opts.root, &config.theme)?;
+                self.configured.as_mut().expect("configured").1.statics = theme.statics;
+            }
+        }
+        self.build(changes.statics)
+    }
+
+    /// Reads the whole content tree again.
+    fn reload_all(&mut self) {
+        let (loaded, _) = content::load(&self.opts.root, "content");
+        self.site = None;
+        self.bodies.clear();
+        self.parse_diagnostics.clear();
+        self.index_sources.clear();
+        self.markdown.clear();
+        self.assets = loaded.assets.into_iter().map(|a| (a.rel, a.path)).collect();
+        for f in loaded.markdown {
+            self.markdown.insert(f.rel.clone());
+            if is_index(&f.rel) {
+                self.index_sources.insert(f.rel.clone(), f);
+            }
+        }
+        // Pages are read again by `build` (they are not in the site yet).
+    }
+
+    /// Takes changed paths under content/ into account: new, changed and removed files and folders.
+    fn apply(&mut self, paths: &BTreeSet<String>) {
+        let base = self.opts.root.join("content");
+        let mut files: BTreeSet<String> = BTreeSet::new();
+        for rel in paths {
+            let rel = rel.trim_matches('/');
+            if rel.is_empty() || rel.split('/').any(|s| s.starts_with('.')) {
+                continue;
+            }
+            let path = base.join(rel);
+            if path.is_dir() {
+                for e in walkdir::WalkDir::new(&path)
+                    .into_iter()
+                    .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                {
+                    if let Ok(r) = e.path().strip_prefix(&base) {
+                        files.insert(slashed(r));
+                    }
+                }
+            }
+            files.insert(rel.to_string());
+            let prefix = format!("{rel}/");
+            files.extend(
+                self.markdown
+                    .range(prefix.clone()..)
+                    .take_while(|r| r.starts_with(&prefix))
+                    .cloned(),
+            );
+            files.extend(
+                self.assets
+                    .range(prefix.clone()..)
+                    .take_while(|(r, _)| r.starts_with(&prefix))
+                    .map(|(r, _)| r.clone()),
+            );
+        }
+        for rel in files {
+            let path = base.join(&rel);
+            let exists = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            if rel.ends_with(".md") {
+                self.pending.insert(rel.clone());
+                if exists {
+                    self.markdown.insert(rel.clone());
+                } else {
+                    self.markdown.remove(&rel);
+                }
+                if is_index(&rel) {
+                    self.index_sources.remove(&rel);
+                    if exists {
+                        match content::read_source(&self.opts.root, "content", &rel) {
+                            Ok(f) => {
+                                self.index_sources.insert(rel.clone(), f);
+                            }
+                            Err(d) => {
+                                self.parse_diagnostics.insert(rel.clone(), vec![d]);
+                            }
+                        }
+                    }
+                    // The section's kind may change every page under it.
+                    self.site = None;
+                }
+            } else if exists {
+                self.assets.insert(rel, path);
+            } else {
+                self.assets.remove(&rel);
+            }
+        }
+    }
+
+    fn build(&mut self, statics_changed: bool) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let (config, theme, templates) = self.configured.as_ref().expect("configured");
+        let drafts = self.opts.drafts;
+        let clock = std::time::Instant::now();
+        let timing = std::env::var_os("KIZUNA_SERVE_TIMINGS").is_some();
+        let lap = |name: &str| {
+            if timing {
+                eprintln!("  {name}: {:.1} ms", clock.elapsed().as_secs_f64() * 1000.0);
+            }
+        };
+
+        // Parse: keep the documents of the last site that did not change.
+        let old = self.site.take();
+        let mut kept: Vec<Document> = Vec::new();
+        if let Some(old) = old {
+            for p in old.pages {
+                if !self.pending.contains(&p.doc.rel) && self.markdown.contains(&p.doc.rel) {
+                    kept.push(p.doc);
+                }
+            }
+        }
+        let kept_rels: HashSet<String> = kept.iter().map(|d| d.rel.clone()).collect();
+        let mut sources: Vec<SourceFile> = self.index_sources.values().cloned().collect();
+        let mut reparsed: HashSet<String> = HashSet::new();
+        let mut read_errors = Vec::new();
+        for rel in &self.markdown {
+            if is_index(rel) || kept_rels.contains(rel) {
+                continue;
+            }
+            reparsed.insert(rel.clone());
+            match content::read_source(&self.opts.root, "content", rel) {
+                Ok(f) => sources.push(f),
+                Err(d) => read_errors.push(d),
+            }
+        }
+        self.parse_diagnostics
+            .retain(|rel, _| kept_rels.contains(rel) && !is_index(rel));
+        lap("parse");
+        let (parsed, d) = content::parse_all(sources, config, drafts);
+        for d in d.into_iter().chain(read_errors) {
+            let rel = d
+                .file
+                .as_ref()
+                .and_then(|f| f.strip_prefix("content").ok())
+                .map(slashed)
+                .unwrap_or_default();
+            self.parse_diagnostics.entry(rel).or_default().push(d);
+        }
+        let Parsed {
+            documents,
+            sections,
+        } = parsed;
+        kept.extend(documents);
+        lap("parsed");
+        let (site, link_diagnostics) = site::link(
+            Parsed {
+                documents: kept,
+                sections,
+            },
+            config,
+        );
+        lap("link");
+        let mut report = translations::report(&site);
+
+        lap("report");
+        // Markdown: bodies whose file changed or whose links now lead elsewhere.
+        self.bodies
+            .retain(|rel, _| site.by_rel.contains_key(rel) && !reparsed.contains(rel));
+        let stale: Vec<usize> = (0..site.pages.len())
+            .filter(|i| {
+                let p = &site.pages[*i];
+                match self.bodies.get(&p.doc.rel) {
+                    None => true,
+                    Some(b) => {
+                        let linker = Linker {
+                            site: &site,
+                            lang: &p.doc.lang,
+                        };
+                        b.links.iter().any(|(rel, to)| linker.resolve(rel) != *to)
+                    }
+                }
+            })
+            .collect();
+        let fresh: Vec<(usize, Body)> = stale
+            .par_iter()
+            .map(|i| {
+                let recorder = Recorder {
+                    linker: Linker {
+                        site: &site,
+                        lang: &site.pages[*i].doc.lang,
+                    },
+                    asked: Mutex::new(Vec::new()),
+                };
+                let (rendered, diagnostics) = pipeline::page_body(&site, *i, &recorder);
+                let links = recorder.asked.into_inner().unwrap_or_default();
+                (
+                    *i,
+                    Body {
+                        rendered,
+                        diagnostics,
+                        links,
+                    },
+                )
+            })
+            .collect();
+        let rebodied: HashSet<String> = stale
+            .iter()
+            .map(|i| site.pages[*i].doc.rel.clone())
+            .collect();
+        for (i, b) in fresh {
+            self.bodies.insert(site.pages[i].doc.rel.clone(), b);
+        }
+        lap("markdown");
+        let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
+            .into_par_iter()
+            .map(|i| {
+                let linker = Linker {
+                    site: &site,
+                    lang: &site.sections[i].lang,
+                };
+                pipeline::section_body(&site, i, &linker)
+            })
+            .collect();
+
+        let mut diagnostics: Vec<Diagnostic> = self
+            .parse_diagnostics
+            .values()
+            .flatten()
+            .cloned()
+            .chain(link_diagnostics)
+            .chain(std::mem::take(&mut report.diagnostics))
+            .collect();
+        for p in &site.pages {
+            if let Some(b) = self.bodies.get(&p.doc.rel) {
+                diagnostics.extend(b.diagnostics.iter().cloned());
+            }
+        }
+        let mut section_bodies = Vec::with_capacity(sections.len());
+        for (r, d) in sections {
+            diagnostics.extend(d);
+            section_bodies.push(r);
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostic::sort(&mut diagnostics);
+            self.site = Some(site);
+            return Err(diagnostics);
+        }
+
+        lap("sections");
+        // Render what the changes reach.
+        let mut bodies = Bodies {
+            pages: site
+                .pages
+                .iter()
+                .map(|p| {
+                    self.bodies
+                        .get_mut(&p.doc.rel)
+                        .map(|b| std::mem::take(&mut b.rendered))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            sections: section_bodies,
+        };
+        let jobs = render::jobs(&site, templates);
+        let footprint = footprint(&site);
+        let selected: Vec<Job> = match (&self.footprint, self.needs_full_render) {
+            (Some(old), false) if old.shape == footprint.shape => {
+                // Changed documents whose summary (what lists and references show) changed too.
+                let listed: HashSet<String> = self
+                    .pending
+                    .iter()
+                    .filter(|rel| {
+                        site.by_rel.get(*rel).map(|i| signature(&site, *i))
+                            != self.signatures.get(*rel).copied()
+                    })
+                    .cloned()
+                    .collect();
+                let reach = Reach::new(&site, old, &footprint, &self.pending, &listed, &rebodied);
+                jobs.iter()
+                    .filter(|j| {
+                        reach.wants(&site, j) || !self.served.files.contains_key(&j.path(&site))
+                    })
+                    .cloned()
+                    .collect()
+            }
+            _ => jobs.clone(),
+        };
+        lap("select");
+        let (files, d) = render::render_jobs(&site, &bodies, &report, theme, templates, &selected);
+        diagnostics.extend(d);
+        diagnostic::sort(&mut diagnostics);
+        let result = if diagnostics.iter().any(Diagnostic::is_error) {
+            Err(diagnostics)
+        } else {
+            lap("render");
+            let mut extra = render::untemplated(&site, theme);
+            extra.extend(search_files(&site, &bodies));
+            let expected: HashSet<String> = jobs
+                .iter()
+                .map(|j| j.path(&site))
+                .chain(extra.iter().map(|(p, _)| p.clone()))
+                .collect();
+            let mut changed = Vec::new();
+            for (path, bytes) in files.into_iter().chain(extra) {
+                if self.served.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                    changed.push(path.clone());
+                    self.served.files.insert(path, Arc::new(bytes));
+                }
+            }
+            let gone: Vec<String> = self
+                .served
+                .files
+                .keys()
+                .filter(|p| !expected.contains(*p))
+                .cloned()
+                .collect();
+            for p in gone {
+                self.served.files.remove(&p);
+                changed.push(p);
+            }
+            let assets: HashMap<String, PathBuf> = self.assets.clone().into_iter().collect();
+            for (rel, path) in &assets {
+                if self.served.assets.get(rel) != Some(path) || self.pending.contains(rel) {
+                    changed.push(rel.clone());
+                }
+            }
+            changed.extend(
+                self.served
+                    .assets
+                    .keys()
+                    .filter(|r| !assets.contains_key(*r))
+                    .cloned(),
+            );
+            lap("untemplated");
+            self.served.assets = assets;
+            let statics: HashMap<String, StaticSource> = theme
+                .statics
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if statics_changed {
+                // Static files are served from disk: any of them may have new bytes.
+                changed.extend(statics.keys().cloned());
+            }
+            changed.extend(
+                self.served
+                    .statics
+                    .keys()
+                    .filter(|r| !statics.contains_key(*r))
+                    .cloned(),
+            );
+            self.served.statics = statics;
+            changed.sort();
+            changed.dedup();
+            if self.needs_full_render {
+                self.signatures = (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|i| (site.pages[i].doc.rel.clone(), signature(&site, i)))
+                    .collect();
+            } else {
+                for rel in &self.pending {
+                    match site.by_rel.get(rel) {
+                        Some(i) => self.signatures.insert(rel.clone(), signature(&site, *i)),
+                        None => self.signatures.remove(rel),
+                    };
+                }
+            }
+            self.pending.clear();
+            self.needs_full_render = false;
+            self.footprint = Some(footprint);
+            let full = selected.len() == jobs.len();
+            Ok(Rebuilt {
+                changed,
+                warnings: diagnostics,
+                rendered: selected.len(),
+                jobs: jobs.len(),
+                full,
+            })
+        };
+        lap("diff");
+        // Keep the bodies for next time.
+        for (p, r) in site.pages.iter().zip(bodies.pages.drain(..)) {
+            if let Some(b) = self.bodies.get_mut(&p.doc.rel) {
+                b.rendered = r;
+            }
+        }
+        self.site = Some(site);
+        result
+    }
+}
+
+/// Where the search index would be written: the same function `kizuna build` calls, on a temporary folder.
+fn search_files(site: &Site, bodies: &Bodies) -> Vec<render::OutputFile> {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kizuna-serve-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return Vec::new();
+    }
+    let files = match pipeline::write_extras(site, bodies, &dir) {
+        Ok(()) => walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = slashed(e.path().strip_prefix(&dir).ok()?);
+                Some((rel, std::fs::read(e.path()).ok()?))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    files
+}
+
+fn is_index(rel: &str) -> bool {
+    rel.rsplit('/').next().unwrap_or(rel).starts_with("_index.")
+}
+
+fn slashed(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A [`Linker`] that remembers what it was asked.
+struct Recorder<'a> {
+    linker: Linker<'a>,
+    asked: Mutex<Vec<(String, Option<String>)>>,
+}
+
+impl Resolve for Recorder<'_> {
+    fn resolve(&self, rel: &str) -> Option<String> {
+        let to = self.linker.resolve(rel);
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push((rel.to_string(), to.clone()));
+        }
+        to
+    }
+}
+
+/// The keys of the documents a page refers to.
+fn refs_of(site: &Site, doc: &Document) -> Vec<String> {
+    let mut refs: Vec<(Kind, &str)> = doc
+        .data
+        .city_refs()
+        .into_iter()
+        .map(|(_, id)| (Kind::City, id))
+        .collect();
+    refs.extend(doc.data.case_study_ref().map(|id| (Kind::CaseStudy, id)));
+    refs.extend(doc.data.agreement_ref().map(|id| (Kind::Agreement, id)));
+    refs.into_iter()
+        .filter_map(|(k, id)| site.by_id(k, id).map(|p| Site::key(&p.doc)))
+        .collect()
+}
+
+fn footprint(site: &Site) -> Footprint {
+    let rel = |i: &usize| site.pages[*i].doc.rel.clone();
+    Footprint {
+        refs: site
+            .pages
+            .iter()
+            .map(|p| (p.doc.rel.clone(), refs_of(site, &p.doc)))
+            .collect(),
+        sections: site
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    (s.dir.clone(), s.lang.clone()),
+                    s.pages.iter().map(rel).collect(),
+                )
+            })
+            .collect(),
+        tags: site
+            .tags
+            .iter()
+            .flat_map(|(lang, terms)| {
+                terms.iter().map(move |(t, list)| {
+                    ((lang.clone(), t.clone()), list.iter().map(rel).collect())
+                })
+            })
+            .collect(),
+        shape: site
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.dir.clone(),
+                    s.lang.clone(),
+                    s.path.clone(),
+                    s.title.clone(),
+                    s.file.is_some() || !s.pages.is_empty(),
+                    s.weight,
+                    s.paginate_by,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// A hash of what lists and references show of a page (see [`render::context::summary`]), and its status.
+fn signature(site: &Site, i: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let p = &site.pages[i];
+    let d = &p.doc;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&p.path, &d.id, &d.lang, d.kind.name(), d.title()).hash(&mut h);
+    format!(
+        "{:?}{:?}{:?}{:?}{:?}{:?}",
+        d.common.description,
+        d.common.date,
+        d.common.tags,
+        d.common.weight,
+        d.common.status,
+        d.data
+    )
+    .hash(&mut h);
+    h.finish()
+}
+
+/// Which pagination pages of a list to render again.
+#[derive(Debug, PartialEq)]
+enum Pages {
+    None,
+    All,
+    Some(BTreeSet<usize>),
+}
+
+/// Compares a list (section or tag) before and after: pages whose entries moved or changed.
+fn list_pages(
+    old: Option<&Vec<String>>,
+    new: &[String],
+    dirty: &HashSet<&str>,
+    per: usize,
+    whole: bool,
+) -> Pages {
+    let Some(old) = old else {
+        return Pages::All;
+    };
+    let mut hit: BTreeSet<usize> = new
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| dirty.contains(r.as_str()))
+        .map(|(i, _)| i / per + 1)
+        .collect();
+    if old.len() != new.len() {
+        return Pages::All;
+    }
+    let diff: Vec<usize> = (0..new.len()).filter(|i| old[*i] != new[*i]).collect();
+    if diff.first() == Some(&0)
+        || hit.contains(&1) && new.first().is_some_and(|f| dirty.contains(f.as_str()))
+    {
+        // The first page decides the section's kind, shown on every page.
+        return Pages::All;
+    }
+    hit.extend(diff.iter().map(|i| i / per + 1));
+    if hit.is_empty() {
+        Pages::None
+    } else if whole {
+        Pages::All
+    } else {
+        Pages::Some(hit)
+    }
+}
+
+/// What a set of changed documents reaches in the new site.
+struct Reach {
+    pages: HashSet<String>,
+    sections: HashMap<(String, String), Pages>,
+    tags: HashMap<(String, String), Pages>,
+    tag_lists: HashSet<String>,
+    print: HashSet<(String, String)>,
+    /// Any document changed (the translation status page lists them all).
+    any: bool,
+}
+
+impl Reach {
+    fn new(
+        site: &Site,
+        old: &Footprint,
+        new: &Footprint,
+        changed: &BTreeSet<String>,
+        listed: &HashSet<String>,
+        rebodied: &HashSet<String>,
+    ) -> Reach {
+        let dirty: HashSet<&str> = listed.iter().map(String::as_str).collect();
+        let mut keys: BTreeSet<String> = BTreeSet::new();
+        for rel in changed {
+            if let Some(i) = site.by_rel.get(rel) {
+                // Its translations show its status and whether they are outdated.
+                keys.insert(Site::key(&site.pages[*i].doc));
+            }
+            if !listed.contains(rel) {
+                continue;
+            }
+            if let Some(i) = site.by_rel.get(rel) {
+                let doc = &site.pages[*i].doc;
+                keys.extend(refs_of(site, doc));
+                if let Some(referrers) = site.backlinks.get(&Site::key(doc)) {
+                    keys.extend(referrers.iter().cloned());
+                }
+            }
+            if let Some(refs) = old.refs.get(rel) {
+                keys.extend(refs.iter().cloned());
+            }
+            // A removed page: its translations still exist under the same key.
+            if !site.by_rel.contains_key(rel) {
+                keys.insert(key_of_rel(site, rel));
+            }
+        }
+        let mut pages: HashSet<String> = changed.iter().cloned().collect();
+        pages.extend(rebodied.iter().cloned());
+        for k in &keys {
+            if let Some(versions) = site.translations.get(k) {
+                pages.extend(versions.iter().map(|(_, i)| site.pages[*i].doc.rel.clone()));
+            }
+        }
+        let mut sections = HashMap::new();
+        let mut print = HashSet::new();
+        for (i, s) in site.sections.iter().enumerate() {
+            let key = (s.dir.clone(), s.lang.clone());
+            let list = &new.sections[&key];
+            let p = list_pages(
+                old.sections.get(&key),
+                list,
+                &dirty,
+                s.paginate_by,
+                s.pages.len() <= 500,
+            );
+            if p != Pages::None || list.iter().any(|r| changed.contains(r)) {
+                print.insert(key.clone());
+            }
+            if old.sections.get(&key).map(Vec::len) != Some(list.len()) {
+                if let Some(parent) = s.parent {
+                    let ps = &site.sections[parent];
+                    sections.insert((ps.dir.clone(), ps.lang.clone()), Pages::All);
+                }
+            }
+            let _ = i;
+            sections.entry(key).or_insert(p);
+        }
+        let mut tags = HashMap::new();
+        let mut tag_lists = HashSet::new();
+        for (key, list) in &new.tags {
+            let before = old.tags.get(key);
+            if before.map(Vec::len) != Some(list.len()) {
+                tag_lists.insert(key.0.clone());
+            }
+            tags.insert(
+                key.clone(),
+                list_pages(before, list, &dirty, site.config.paginate_by, false),
+            );
+        }
+        for key in old.tags.keys() {
+            if !new.tags.contains_key(key) {
+                tag_lists.insert(key.0.clone());
+            }
+        }
+        Reach {
+            pages,
+            sections,
+            tags,
+            tag_lists,
+            print,
+            any: !changed.is_empty(),
+        }
+    }
+
+    fn wants(&self, site: &Site, job: &Job) -> bool {
+        let in_pages = |p: &Pages, n: usize| match p {
+            Pages::None => false,
+            Pages::All => true,
+            Pages::Some(set) => set.contains(&n),
+        };
+        match job {
+            Job::Page(i) | Job::Teacher(i) => self.pages.contains(&site.pages[*i].doc.rel),
+            Job::PrintAll(s) => {
+                let s = &site.sections[*s];
+                self.print.contains(&(s.dir.clone(), s.lang.clone()))
+            }
+            Job::Section(s, n) => {
+                let s = &site.sections[*s];
+                self.sections
+                    .get(&(s.dir.clone(), s.lang.clone()))
+                    .is_some_and(|p| in_pages(p, *n))
+            }
+            Job::TagList(lang) => self.tag_lists.contains(lang),
+            Job::Tag(lang, tag, n) => self
+                .tags
+                .get(&(lang.clone(), tag.clone()))
+                .is_some_and(|p| in_pages(p, *n)),
+            Job::Translations => self.any,
+            Job::Search(_) | Job::NotFound => false,
+        }
+    }
+}
+
+/// The translation key a removed file had (`dir/id`, language suffix dropped).
+fn key_of_rel(site: &Site, rel: &str) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    let id = match stem.rsplit_once('.') {
+        Some((base, lang)) if site.config.has_language(lang) && !base.is_empty() => base,
+        _ => stem,
+    };
+    if dir.is_empty() {
+        id.to_string()
+    } else {
+        format!("{dir}/{id}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixture {
+        dir: tempfile::TempDir,
+        engine: Engine,
+    }
+
+    impl Fixture {
+        fn new(files: &[(&str, &str)]) -> Fixture {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(
+                dir.path().join("kizuna.yaml"),
+                "title: T\nbase_url: http://127.0.0.1:1/\nlanguages:\n  - { code: en, name: English }\n  - { code: my, name: Myanmar }\npaginate_by: 2\n",
+            )
+            .unwrap();
+            let mut f = Fixture {
+                engine: Engine::new(Options::new(dir.path())),
+                dir,
+            };
+            for (rel, text) in files {
+                f.write(rel, text);
+            }
+            f.engine.rebuild(&Changes::everything()).unwrap();
+            f.assert_same();
+            f
+        }
+
+        fn write(&self, rel: &str, text: &str) {
+            let path = self.dir.path().join("content").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+
+        fn change(&mut self, rels: &[&str]) -> Result<Rebuilt, Vec<Diagnostic>> {
+            let changes = Changes {
+                content: rels.iter().map(|r| r.to_string()).collect(),
+                ..Changes::default()
+            };
+            self.engine.rebuild(&changes)
+        }
+
+        fn edit(&mut self, rel: &str, text: &str) -> Rebuilt {
+            self.write(rel, text);
+            let r = self.change(&[rel]).unwrap_or_else(|d| panic!("{d:?}"));
+            self.assert_same();
+            r
+        }
+
+        /// The served site equals a full build, byte for byte.
+        fn assert_same(&self) {
+            let g = pipeline::generate(&Options::new(self.dir.path()))
+                .unwrap_or_else(|d| panic!("{d:?}"));
+            let extras_dir = tempfile::tempdir().unwrap();
+            pipeline::write_extras(&g.site, &g.bodies, extras_dir.path()).unwrap();
+            let extras: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(extras_dir.path())
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let rel = e.path().strip_prefix(extras_dir.path()).unwrap();
+                    (
+                        rel.to_string_lossy().replace('\\', "/"),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect();
+            let full: BTreeMap<&str, &[u8]> = g
+                .files
+                .iter()
+                .chain(extras.iter())
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect();
+            let served: BTreeMap<&str, &[u8]> = self
+                .engine
+                .served()
+                .files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect();
+            let only_full: Vec<_> = full.keys().filter(|k| !served.contains_key(*k)).collect();
+            let only_served: Vec<_> = served.keys().filter(|k| !full.contains_key(*k)).collect();
+            assert!(
+                only_full.is_empty() && only_served.is_empty(),
+                "missing {only_full:?}, extra {only_served:?}"
+            );
+            for (path, bytes) in &full {
+                assert!(
+                    served[path] == *bytes,
+                    "{path} differs from a full build:\n--- served\n{}\n--- full\n{}",
+                    String::from_utf8_lossy(served[path]),
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+            let assets: BTreeSet<&str> = g.assets.iter().map(|a| a.rel.as_str()).collect();
+            let served_assets: BTreeSet<&str> = self
+                .engine
+                .served()
+                .assets
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(assets, served_assets);
+        }
+    }
+
+    fn note(title: &str, date: &str, tags: &str, body: &str) -> String {
+        format!("---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n{body}\n")
+    }
+
+    fn fixture() -> Fixture {
+        Fixture::new(&[
+            (
+                "notes/a.md",
+                &note("A", "2021-01-01", "water", "See [b](b.md)."),
+            ),
+            ("notes/b.md", &note("B", "2020-01-01", "water, air", "Bee.")),
+            ("notes/c.md", &note("C", "2019-01-01", "air", "Sea.")),
+            ("notes/d.md", &note("D", "2018-01-01", "water", "Dee.")),
+            ("notes/e.md", &note("E", "2017-01-01", "water", "Eee.")),
+            (
+                "notes/a.my.md",
+                &note("A my", "2021-01-01", "water", "my [b](b.md)"),
+            ),
+            (
+                "cities/mandalay.md",
+                "---\ntitle: Mandalay\ncountry: Myanmar\n---\nCity.\n",
+            ),
+            (
+                "cities/yangon.md",
+                "---\ntitle: Yangon\ncountry: Myanmar\n---\nCity.\n",
+            ),
+            (
+                "agreements/x.md",
+                "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [mandalay]\n---\nAgreement.\n",
+            ),
+            (
+                "about.md",
+                "---\ntitle: About\n---\nSee [notes](notes/a.md).\n",
+            ),
+            ("notes/pic.png", "png"),
+        ])
+    }
+
+    #[test]
+    fn a_body_edit_renders_only_the_page_and_its_translations() {
+        let mut f = fixture();
+        let r = f.edit(
+            "notes/c.md",
+            &note("C", "2019-01-01", "air", "Sea, changed."),
+        );
+        // The translation status page shows each source's content hash; of the search index, only the
+        // page's own excerpt chunk and the term shard holding its words change.
+        assert_eq!(
+            r.changed,
+            [
+                "notes/c/index.html",
+                "search/d/6.bin",
+                "search/d/6.js",
+                "search/s/0.bin",
+                "search/s/0.js",
+                "translations/index.html"
+            ]
+        );
+        assert!(r.rendered < 10, "rendered {} of {}", r.rendered, r.jobs);
+    }
+
+    #[test]
+    fn titles_dates_and_tags_reach_lists() {
+        let mut f = fixture();
+        let r = f.edit(
+            "notes/b.md",
+            &note("B2", "2020-01-01", "water, air", "Bee."),
+        );
+        assert!(r.changed.iter().any(|p| p == "tags/air/index.html"));
+        assert!(r.changed.iter().any(|p| p == "notes/index.html"));
+        f.edit("notes/e.md", &note("E", "2022-01-01", "water", "Eee."));
+        f.edit(
+            "notes/d.md",
+            &note("D", "2018-01-01", "water, energy", "Dee."),
+        );
+        f.edit("notes/d.md", &note("D", "2018-01-01", "", "Dee."));
+        f.edit(
+            "notes/c.md",
+            &note("C", "2019-01-01", "air", "Sea [self](c.md) #x"),
+        );
+    }
+
+    #[test]
+    fn new_pages_translations_and_slugs() {
+        let mut f = fixture();
+        f.edit("notes/f.md", &note("F", "2016-01-01", "water", "Eff."));
+        f.edit("notes/b.my.md", &note("B my", "2020-01-01", "", "my bee"));
+        f.edit(
+            "notes/c.md",
+            "---\ntitle: C\ndate: 2019-01-01\nslug: sea\n---\nSea.\n",
+        );
+        f.edit("deep/er/page.md", "---\ntitle: Deep\n---\nDeep.\n");
+        f.edit(
+            "notes/_index.md",
+            "---\ntitle: The notes\n---\nAll the notes.\n",
+        );
+        f.edit("notes/other.png", "png");
+    }
+
+    #[test]
+    fn references_reach_both_ends() {
+        let mut f = fixture();
+        f.edit(
+            "cities/mandalay.md",
+            "---\ntitle: Mandalay City\ncountry: Myanmar\n---\nCity.\n",
+        );
+        f.edit(
+            "agreements/x.md",
+            "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [yangon]\n---\nAgreement.\n",
+        );
+        f.edit(
+            "cities/mandalay.md",
+            "---\ntitle: Mandalay\ncountry: Myanmar\n---\nCity 2.\n",
+        );
+    }
+
+    #[test]
+    fn deletions_break_links_until_fixed_and_errors_keep_the_last_good_site() {
+        let mut f = fixture();
+        let before = f.engine.served().files["notes/a/index.html"].clone();
+        std::fs::remove_file(f.dir.path().join("content/notes/b.md")).unwrap();
+        let errors = f.change(&["notes/b.md"]).unwrap_err();
+        assert!(
+            errors.iter().any(|d| d.message.contains("broken link")),
+            "{errors:?}"
+        );
+        assert_eq!(f.engine.served().files["notes/a/index.html"], before);
+        assert!(f.engine.served().files.contains_key("notes/b/index.html"));
+        // Unrelated edits keep reporting the broken link.
+        f.write("notes/c.md", &note("C", "2019-01-01", "air", "Sea 2."));
+        assert!(f.change(&["notes/c.md"]).is_err());
+        f.write("notes/a.md", &note("A", "2021-01-01", "water", "No link."));
+        f.write(
+            "notes/a.my.md",
+            &note("A my", "2021-01-01", "water", "no link"),
+        );
+        f.change(&["notes/a.md", "notes/a.my.md"]).unwrap();
+        f.assert_same();
+        assert!(!f.engine.served().files.contains_key("notes/b/index.html"));
+        // A front matter error, then its fix.
+        f.write("notes/c.md", "---\ntitle: [\n---\n");
+        assert!(f.change(&["notes/c.md"]).is_err());
+        f.edit("notes/c.md", &note("C", "2019-01-01", "air", "Fixed."));
+        // A renamed file, and a removed folder.
+        std::fs::rename(
+            f.dir.path().join("content/notes/d.md"),
+            f.dir.path().join("content/notes/dd.md"),
+        )
+        .unwrap();
+        f.change(&["notes/d.md", "notes/dd.md"]).unwrap();
+        f.assert_same();
+        std::fs::remove_dir_all(f.dir.path().join("content/cities")).unwrap();
+        std::fs::remove_dir_all(f.dir.path().join("content/agreements")).unwrap();
+        f.change(&["cities", "agreements"]).unwrap();
+        f.assert_same();
+    }
+}
