@@ -7,7 +7,9 @@ pub fn node() -> Option<&'static str> {
     match Command::new("node").arg("--version").output() {
         Ok(o) if o.status.success() => Some("node"),
         _ => {
-            eprintln!("SKIPPED: node is not installed, the JavaScript search client was not tested");
+            eprintln!(
+                "SKIPPED: node is not installed, the JavaScript search client was not tested"
+            );
             None
         }
     }
@@ -17,7 +19,10 @@ pub fn node() -> Option<&'static str> {
 fn js_analyser_matches_the_shared_vectors() {
     let Some(node) = node() else { return };
     let out = Command::new(node)
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_vectors.mjs"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/search_vectors.mjs"
+        ))
         .output()
         .unwrap();
     assert!(

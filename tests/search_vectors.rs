@@ -29,7 +29,17 @@ fn rust_analyser_matches_the_shared_vectors() {
     }
     assert!(vectors.len() >= 20);
     for v in &vectors {
-        assert_eq!(index_terms(&v.text), v.tokens, "index terms of {:?}", v.text);
-        assert_eq!(query_groups(&v.text), v.query, "query groups of {:?}", v.text);
+        assert_eq!(
+            index_terms(&v.text),
+            v.tokens,
+            "index terms of {:?}",
+            v.text
+        );
+        assert_eq!(
+            query_groups(&v.text),
+            v.query,
+            "query groups of {:?}",
+            v.text
+        );
     }
 }

@@ -114,7 +114,10 @@ pub fn build(docs: &[SearchDoc]) -> Result<Built, SearchError> {
     let fields: Vec<Field> = FIELDS
         .iter()
         .map(|(name, _)| {
-            schema.add_text_field(name, TextOptions::default().set_indexing_options(indexing.clone()))
+            schema.add_text_field(
+                name,
+                TextOptions::default().set_indexing_options(indexing.clone()),
+            )
         })
         .collect();
     let ord = schema.add_u64_field("ord", NumericOptions::default().set_fast());
@@ -182,9 +185,9 @@ pub fn build(docs: &[SearchDoc]) -> Result<Built, SearchError> {
             while stream.advance() {
                 let info = stream.value().clone();
                 let list = acc.entry(stream.key().to_vec()).or_default();
-                let mut postings =
-                    inv.read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
-                        .map_err(tantivy::TantivyError::from)?;
+                let mut postings = inv
+                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
+                    .map_err(tantivy::TantivyError::from)?;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
                     let tf = postings.term_freq();
@@ -239,7 +242,12 @@ mod tests {
     fn title_weighs_more_than_body() {
         let built = build(&[
             doc("/b/", "en", "Other", "compost compost and more words here"),
-            doc("/a/", "en", "Compost", "nothing related at all in this body"),
+            doc(
+                "/a/",
+                "en",
+                "Compost",
+                "nothing related at all in this body",
+            ),
         ])
         .unwrap();
         assert_eq!(built.docs[0].url, "/a/");

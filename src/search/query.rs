@@ -70,7 +70,8 @@ impl Store {
     fn load(&mut self, name: &str) -> Result<&[u8], SearchError> {
         if !self.cache.contains_key(name) {
             let path = self.dir.join(name);
-            let bytes = std::fs::read(&path).map_err(|source| SearchError::Read { path, source })?;
+            let bytes =
+                std::fs::read(&path).map_err(|source| SearchError::Read { path, source })?;
             self.stats.bytes += bytes.len() as u64;
             self.stats.files += 1;
             self.cache.insert(name.to_string(), bytes);
@@ -172,7 +173,8 @@ pub fn within_one_edit(a: &[char], b: &[char]) -> bool {
     }
     let (ra, rb) = (&a[p..], &b[p..]);
     if la == lb {
-        ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        ra[1..] == rb[1..]
+            || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
     } else if la > lb {
         ra[1..] == *rb
     } else {
@@ -204,10 +206,19 @@ impl Engine {
         Ok(self.shard(i)?.iter().find(|e| e.term == term).cloned())
     }
 
-    fn with_prefix(&mut self, prefix: &str, shards: (usize, usize)) -> Result<Vec<Entry>, SearchError> {
+    fn with_prefix(
+        &mut self,
+        prefix: &str,
+        shards: (usize, usize),
+    ) -> Result<Vec<Entry>, SearchError> {
         let mut out = Vec::new();
         for i in shards.0..=shards.1 {
-            out.extend(self.shard(i)?.iter().filter(|e| e.term.starts_with(prefix)).cloned());
+            out.extend(
+                self.shard(i)?
+                    .iter()
+                    .filter(|e| e.term.starts_with(prefix))
+                    .cloned(),
+            );
         }
         Ok(out)
     }
@@ -246,12 +257,19 @@ impl Engine {
     }
 
     fn group_of(&self, d: u32) -> (usize, usize) {
-        let i = self.m.groups.partition_point(|g| g.2 <= d).saturating_sub(1);
+        let i = self
+            .m
+            .groups
+            .partition_point(|g| g.2 <= d)
+            .saturating_sub(1);
         self.m.groups.get(i).map_or((0, 0), |g| (g.0, g.1))
     }
 
     /// Alternatives of each query term: (entry, weight, counts for coverage).
-    fn alternatives(&mut self, pq: &ParsedQuery) -> Result<Vec<Vec<(Entry, u64, bool)>>, SearchError> {
+    fn alternatives(
+        &mut self,
+        pq: &ParsedQuery,
+    ) -> Result<Vec<Vec<(Entry, u64, bool)>>, SearchError> {
         let mut out = Vec::new();
         let last = pq.terms.len().saturating_sub(1);
         for (i, qt) in pq.terms.iter().enumerate() {
@@ -265,7 +283,11 @@ impl Engine {
                 }
             }
             let chars: Vec<char> = qt.term.chars().collect();
-            if i == last && pq.last_is_prefix && chars.len() >= MIN_PREFIX_CHARS && !self.m.bounds.is_empty() {
+            if i == last
+                && pq.last_is_prefix
+                && chars.len() >= MIN_PREFIX_CHARS
+                && !self.m.bounds.is_empty()
+            {
                 let range = shard_range(&self.m.bounds, &qt.term);
                 let mut c: Vec<Entry> = self
                     .with_prefix(&qt.term, range)?
@@ -273,9 +295,18 @@ impl Engine {
                     .filter(|e| e.term != qt.term)
                     .collect();
                 c.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.term.cmp(&b.term)));
-                alts.extend(c.into_iter().take(MAX_PREFIX_TERMS).map(|e| (e, W_PREFIX, true)));
+                alts.extend(
+                    c.into_iter()
+                        .take(MAX_PREFIX_TERMS)
+                        .map(|e| (e, W_PREFIX, true)),
+                );
             }
-            if qt.is_word && !qt.phrase && chars.len() >= MIN_FUZZY_CHARS && alts.is_empty() && !self.m.bounds.is_empty() {
+            if qt.is_word
+                && !qt.phrase
+                && chars.len() >= MIN_FUZZY_CHARS
+                && alts.is_empty()
+                && !self.m.bounds.is_empty()
+            {
                 let mut k = 1;
                 while k < chars.len() {
                     let p: String = chars[..k].iter().collect();
@@ -293,7 +324,11 @@ impl Engine {
                     .filter(|e| within_one_edit(&chars, &e.term.chars().collect::<Vec<_>>()))
                     .collect();
                 c.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.term.cmp(&b.term)));
-                alts.extend(c.into_iter().take(MAX_FUZZY_TERMS).map(|e| (e, W_FUZZY, true)));
+                alts.extend(
+                    c.into_iter()
+                        .take(MAX_FUZZY_TERMS)
+                        .map(|e| (e, W_FUZZY, true)),
+                );
             }
             out.push(alts);
         }
@@ -468,7 +503,11 @@ pub fn query_with_stats(
         Some(_) => {
             let b = eng.store.load("f/year.bin")?.to_vec();
             let mut r = Reader::new(&b, "f/year.bin");
-            Some((0..eng.m.num_docs).map(|_| r.varint()).collect::<Result<_, _>>()?)
+            Some(
+                (0..eng.m.num_docs)
+                    .map(|_| r.varint())
+                    .collect::<Result<_, _>>()?,
+            )
         }
         None => None,
     };
@@ -514,7 +553,8 @@ pub fn query_with_stats(
             let t = format!("{title}\n{text}");
             ok.push(pq.phrases.iter().all(|p| has_phrase(&t, p)));
         }
-        let mut head: Vec<(bool, (u32, u32, bool, u64))> = ok.into_iter().zip(cands[..n].iter().copied()).collect();
+        let mut head: Vec<(bool, (u32, u32, bool, u64))> =
+            ok.into_iter().zip(cands[..n].iter().copied()).collect();
         head.sort_by(|a, b| b.0.cmp(&a.0));
         for (i, h) in head.into_iter().enumerate() {
             cands[i] = h.1;
@@ -562,7 +602,13 @@ mod tests {
 
     #[test]
     fn phrases() {
-        assert!(has_phrase("clean water supply", &["water".into(), "supply".into()]));
-        assert!(!has_phrase("supply of water", &["water".into(), "supply".into()]));
+        assert!(has_phrase(
+            "clean water supply",
+            &["water".into(), "supply".into()]
+        ));
+        assert!(!has_phrase(
+            "supply of water",
+            &["water".into(), "supply".into()]
+        ));
     }
 }
