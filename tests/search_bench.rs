@@ -141,6 +141,16 @@ fn corpus(n: usize) -> Vec<SearchDoc> {
         .collect()
 }
 
+/// User + system CPU seconds of this process (Linux), to measure work on a busy machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
 #[test]
 #[ignore]
 fn bench_10000_pages() {
@@ -151,8 +161,31 @@ fn bench_10000_pages() {
         .sum();
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
+    let cpu0 = cpu_seconds();
     let stats = write_index(&docs, dir.path()).unwrap();
+    let cpu = cpu_seconds() - cpu0;
     let build = t.elapsed();
+    let size =
+        |p: &str| std::fs::metadata(dir.path().join("search").join(p)).map_or(0, |m| m.len());
+    let avg = |sub: &str| {
+        let (mut n, mut b) = (0u64, 0u64);
+        for e in std::fs::read_dir(dir.path().join("search").join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "bin") {
+                n += 1;
+                b += std::fs::metadata(&p).unwrap().len();
+            }
+        }
+        (n, b / n.max(1))
+    };
+    eprintln!(
+        "manifest {} bytes; shards {:?}, postings files {:?}, doc files {:?} (count, average bytes); \
+         index CPU time {cpu:.2} s",
+        size("manifest.bin"),
+        avg("s"),
+        avg("p"),
+        avg("d")
+    );
     eprintln!(
         "10,000 pages ({} MiB of text): index written in {:.2?}: {} terms, {} shards, {:.1} MiB",
         text >> 20,

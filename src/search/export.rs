@@ -200,8 +200,17 @@ pub fn layout(built: &Built) -> Files {
         },
     );
     put_varint(&mut m, num_shards as u64);
+    let mut prev = "";
     for b in &bounds {
-        put_str(&mut m, b);
+        let shared = b
+            .char_indices()
+            .zip(prev.chars())
+            .take_while(|((_, x), y)| x == y)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8());
+        put_varint(&mut m, shared as u64);
+        put_str(&mut m, &b[shared..]);
+        prev = b;
     }
     files.push(("manifest.bin".to_string(), m));
 

@@ -107,7 +107,14 @@ pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
     }
     let year_min = r.varint()? as i64 - 10000;
     let year_span = r.varint()?;
-    let bounds = r.strings()?;
+    let nb = r.varint()? as usize;
+    let mut bounds: Vec<String> = Vec::with_capacity(nb);
+    for _ in 0..nb {
+        let shared = r.varint()? as usize;
+        let rest = r.string()?;
+        let prev = bounds.last().map_or("", |b| b.as_str());
+        bounds.push(format!("{}{rest}", prev.get(..shared).unwrap_or("")));
+    }
     Ok(Manifest {
         num_docs,
         langs,

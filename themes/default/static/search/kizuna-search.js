@@ -303,7 +303,15 @@
       for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
       m.yearMin = r.varint() - 10000;
       m.yearSpan = r.varint();
-      m.bounds = r.strings();
+      m.bounds = [];
+      var nb = r.varint(), prev = new Uint8Array(0);
+      for (var k = 0; k < nb; k++) {
+        var shared = r.varint(), rest = r.bytes(r.varint());
+        var bb = new Uint8Array(shared + rest.length);
+        bb.set(prev.subarray(0, shared)); bb.set(rest, shared);
+        m.bounds.push(decoder.decode(bb));
+        prev = bb;
+      }
       return m;
     });
     manifestP.catch(function () { manifestP = null; });
