@@ -155,3 +155,58 @@ fn js_client_ranks_like_the_rust_query() {
         js_bytes
     );
 }
+
+#[test]
+fn index_is_byte_identical_across_runs() {
+    let docs = fixture_docs();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut reversed = docs.clone();
+    reversed.reverse();
+    write_index(&docs, a.path()).unwrap();
+    write_index(&reversed, b.path()).unwrap();
+    let files = |d: &Path| {
+        let mut v: Vec<(PathBuf, Vec<u8>)> = walk(&d.join("search"))
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(d).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (fa, fb) = (files(a.path()), files(b.path()));
+    assert!(fa.len() > 10);
+    assert!(fa == fb, "the index differs between runs");
+}
+
+fn walk(d: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(d).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn terminal_output_lists_ranked_hits() {
+    let dir = tempfile::tempdir().unwrap();
+    write_index(&fixture_docs(), dir.path()).unwrap();
+    let opts = QueryOptions {
+        lang: Some("en".into()),
+        kind: Some("lesson".into()),
+        ..Default::default()
+    };
+    let (total, hits) = kizuna::search::query(dir.path(), "takakura", &opts).unwrap();
+    let text = kizuna::search::render_hits(total, &hits, false);
+    assert!(text.starts_with("1 result\n"), "{text}");
+    assert!(text.contains("Making compost at school with the Takakura method  [lesson · en]"));
+    assert!(text.contains("«Takakura»"), "{text}");
+}

@@ -70,11 +70,19 @@ pub struct Token {
 
 /// Unicode NFKC. Stored texts (titles, excerpts) go through this so that token offsets match.
 pub fn normalise(text: &str) -> String {
+    if unicode_normalization::is_nfkc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        return text.to_string();
+    }
     text.nfkc().collect()
 }
 
 /// Diacritic folding for word scripts: NFD, drop marks, a few letters without decomposition.
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_string();
+    }
     let stripped: String = word
         .nfd()
         .filter(|c| !is_combining_mark(*c))

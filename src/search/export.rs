@@ -11,7 +11,10 @@ use super::index::Built;
 use super::{IndexStats, SearchError};
 
 /// Characters of description + body kept per document for excerpts.
-pub const EXCERPT_CHARS: usize = 480;
+pub const EXCERPT_CHARS: usize = 400;
+
+/// Documents of highest impact kept inline for terms whose postings have their own file.
+pub const TOP_POSTINGS: usize = 32;
 
 /// BM25 idf as tantivy computes it, quantised.
 pub fn idf_q(df: u64, n: u64) -> u64 {
@@ -132,6 +135,13 @@ pub fn layout(built: &Built) -> Files {
             postings_files += 1;
             put_varint(&mut shard, postings_files as u64);
             files.push((format!("p/{}.bin", postings_files - 1), enc.clone()));
+            // The best documents of the term inline, for completions of the word being typed.
+            let mut top: Vec<(u32, u8)> = postings.clone();
+            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            top.truncate(TOP_POSTINGS);
+            top.sort_by_key(|p| p.0);
+            put_varint(&mut shard, top.len() as u64);
+            encode_postings(&mut shard, &top, n);
         } else {
             put_varint(&mut shard, 0);
             put_varint(&mut shard, enc.len() as u64);
@@ -190,8 +200,17 @@ pub fn layout(built: &Built) -> Files {
         },
     );
     put_varint(&mut m, num_shards as u64);
+    let mut prev = "";
     for b in &bounds {
-        put_str(&mut m, b);
+        let shared = b
+            .char_indices()
+            .zip(prev.chars())
+            .take_while(|((_, x), y)| x == y)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8());
+        put_varint(&mut m, shared as u64);
+        put_str(&mut m, &b[shared..]);
+        prev = b;
     }
     files.push(("manifest.bin".to_string(), m));
 

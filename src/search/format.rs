@@ -4,9 +4,11 @@
 //!
 //! * manifest: `KZS1`, N docs, langs, kinds, cities, fields (string lists), groups
 //!   (lang, kind, first doc, count; documents are numbered by lang, kind, URL), year min+10000
-//!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty);
+//!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty),
+//!   front-coded: bytes shared with the previous bound, then the rest;
 //! * shard: term count, then per term: bytes shared with the previous term, suffix, df,
-//!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings);
+//!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings;
+//!   otherwise the count and postings of the term's highest-impact documents, for completions);
 //! * postings: encoding (0 = doc deltas, 1 = bitset over all docs), the docs, then one impact
 //!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=255);
 //! * doc: URL, title, excerpt text (NFKC);

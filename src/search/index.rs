@@ -127,24 +127,27 @@ pub fn build(docs: &[SearchDoc]) -> Result<Built, SearchError> {
         tantivy::tokenizer::TextAnalyzer::from(KizunaTokenizer),
     );
 
-    // Analysis is the expensive part: run it on all cores, then feed tantivy in order.
-    let analysed: Vec<TantivyDocument> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let mut doc = TantivyDocument::new();
-            doc.add_u64(ord, i as u64);
-            for (f, texts) in fields.iter().zip(field_texts(d)) {
-                for t in texts {
-                    doc.add_pre_tokenized_text(*f, pre_tokenized(t));
+    // Analysis is the expensive part: run it on all cores, a batch at a time (to bound memory),
+    // then feed tantivy in order.
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, 48 << 20)?;
+    for (b, batch) in docs.chunks(512).enumerate() {
+        let analysed: Vec<TantivyDocument> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| {
+                let mut doc = TantivyDocument::new();
+                doc.add_u64(ord, (b * 512 + i) as u64);
+                for (f, texts) in fields.iter().zip(field_texts(d)) {
+                    for t in texts {
+                        doc.add_pre_tokenized_text(*f, pre_tokenized(t));
+                    }
                 }
-            }
-            doc
-        })
-        .collect();
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 64 << 20)?;
-    for doc in analysed {
-        writer.add_document(doc)?;
+                doc
+            })
+            .collect();
+        for doc in analysed {
+            writer.add_document(doc)?;
+        }
     }
     writer.commit()?;
     let reader = index

@@ -107,3 +107,37 @@ pub fn write_index(docs: &[SearchDoc], out: &std::path::Path) -> Result<IndexSta
     let built = index::build(docs)?;
     export::write(&built, &out.join("search"))
 }
+
+/// Plain text of an HTML excerpt for the terminal: matches in bold (ANSI) or in «…».
+pub fn excerpt_for_terminal(html: &str, ansi: bool) -> String {
+    let (open, close) = if ansi {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// What `kizuna search` prints: the count, then per hit its rank, title, kind, language, URL and
+/// excerpt.
+pub fn render_hits(total: usize, hits: &[Hit], ansi: bool) -> String {
+    let mut s = format!("{total} result{}\n", if total == 1 { "" } else { "s" });
+    for (i, h) in hits.iter().enumerate() {
+        s.push_str(&format!(
+            "\n{:>2}. {}  [{} · {}]\n    {}\n    {}\n",
+            i + 1,
+            h.title,
+            h.kind,
+            h.lang,
+            h.url,
+            excerpt_for_terminal(&h.excerpt, ansi)
+        ));
+    }
+    s
+}

@@ -58,6 +58,8 @@ struct Entry {
     idf: u64,
     /// Postings file number, or the inline postings.
     postings: Result<usize, Vec<u8>>,
+    /// For terms with a postings file: count and postings of their best documents.
+    top: Option<(usize, Vec<u8>)>,
 }
 
 struct Store {
@@ -105,7 +107,14 @@ pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
     }
     let year_min = r.varint()? as i64 - 10000;
     let year_span = r.varint()?;
-    let bounds = r.strings()?;
+    let nb = r.varint()? as usize;
+    let mut bounds: Vec<String> = Vec::with_capacity(nb);
+    for _ in 0..nb {
+        let shared = r.varint()? as usize;
+        let rest = r.string()?;
+        let prev = bounds.last().map_or("", |b| b.as_str());
+        bounds.push(format!("{}{rest}", prev.get(..shared).unwrap_or("")));
+    }
     Ok(Manifest {
         num_docs,
         langs,
@@ -119,7 +128,7 @@ pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
     })
 }
 
-fn parse_shard(b: &[u8], name: &str) -> Result<Vec<Entry>, SearchError> {
+fn parse_shard(b: &[u8], name: &str, num_docs: u32) -> Result<Vec<Entry>, SearchError> {
     let mut r = Reader::new(b, name);
     let n = r.varint()? as usize;
     let mut out: Vec<Entry> = Vec::with_capacity(n);
@@ -131,10 +140,15 @@ fn parse_shard(b: &[u8], name: &str) -> Result<Vec<Entry>, SearchError> {
         let df = r.varint()? as usize;
         let idf = r.varint()?;
         let file = r.varint()? as usize;
+        let mut top = None;
         let postings = if file == 0 {
             let len = r.varint()? as usize;
             Err(r.bytes(len)?.to_vec())
         } else {
+            let count = r.varint()? as usize;
+            let start = r.pos;
+            r.postings(count, num_docs)?;
+            top = Some((count, r.buf[start..r.pos].to_vec()));
             Ok(file - 1)
         };
         prev = term.clone();
@@ -143,6 +157,7 @@ fn parse_shard(b: &[u8], name: &str) -> Result<Vec<Entry>, SearchError> {
             df,
             idf,
             postings,
+            top,
         });
     }
     Ok(out)
@@ -192,7 +207,7 @@ impl Engine {
     fn shard(&mut self, i: usize) -> Result<&Vec<Entry>, SearchError> {
         if !self.shards.contains_key(&i) {
             let name = format!("s/{i}.bin");
-            let entries = parse_shard(self.store.load(&name)?, &name)?;
+            let entries = parse_shard(self.store.load(&name)?, &name, self.m.num_docs)?;
             self.shards.insert(i, entries);
         }
         Ok(&self.shards[&i])
@@ -223,8 +238,12 @@ impl Engine {
         Ok(out)
     }
 
-    fn postings(&mut self, e: &Entry) -> Result<Vec<(u32, u8)>, SearchError> {
+    /// Postings of a term; only its best documents when `best_only` and the term is frequent.
+    fn postings(&mut self, e: &Entry, best_only: bool) -> Result<Vec<(u32, u8)>, SearchError> {
         let n = self.m.num_docs;
+        if let (true, Some((count, top))) = (best_only, &e.top) {
+            return Reader::new(top, "top postings").postings(*count, n);
+        }
         match &e.postings {
             Err(inline) => Reader::new(inline, "inline postings").postings(e.df, n),
             Ok(file) => {
@@ -464,7 +483,7 @@ pub fn query_with_stats(
     for group in &alts {
         let mut best: BTreeMap<u32, (u64, u64)> = BTreeMap::new(); // doc → (main max, bonus sum)
         for (e, w, main) in group {
-            for (d, imp) in eng.postings(e)? {
+            for (d, imp) in eng.postings(e, *w == W_PREFIX)? {
                 let s = w * e.idf * u64::from(imp);
                 let b = best.entry(d).or_insert((0, 0));
                 if *main {

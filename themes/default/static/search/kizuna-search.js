@@ -303,7 +303,15 @@
       for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
       m.yearMin = r.varint() - 10000;
       m.yearSpan = r.varint();
-      m.bounds = r.strings();
+      m.bounds = [];
+      var nb = r.varint(), prev = new Uint8Array(0);
+      for (var k = 0; k < nb; k++) {
+        var shared = r.varint(), rest = r.bytes(r.varint());
+        var bb = new Uint8Array(shared + rest.length);
+        bb.set(prev.subarray(0, shared)); bb.set(rest, shared);
+        m.bounds.push(decoder.decode(bb));
+        prev = bb;
+      }
       return m;
     });
     manifestP.catch(function () { manifestP = null; });
@@ -311,7 +319,7 @@
   }
 
   var shardCache = new Map();
-  function shard(i) {
+  function shard(i, numDocs) {
     var p = shardCache.get(i);
     if (!p) {
       p = load("s/" + i + ".bin").then(function (b) {
@@ -322,7 +330,14 @@
           tb.set(prev.subarray(0, shared)); tb.set(suffix, shared);
           var e = { term: decoder.decode(tb), df: r.varint(), idf: r.varint() };
           var file = r.varint();
-          if (file === 0) e.inline = r.bytes(r.varint()); else e.file = file - 1;
+          if (file === 0) e.inline = r.bytes(r.varint());
+          else {
+            e.file = file - 1;
+            e.topCount = r.varint();
+            var start = r.p;
+            r.postings(e.topCount, numDocs);
+            e.top = r.b.subarray(start, r.p);
+          }
           prev = tb;
           out.push(e);
         }
@@ -345,14 +360,14 @@
 
   function lookup(m, term) {
     if (!m.bounds.length) return Promise.resolve(null);
-    return shard(shardOf(m.bounds, term)).then(function (es) {
+    return shard(shardOf(m.bounds, term), m.numDocs).then(function (es) {
       return es.find(function (e) { return e.term === term; }) || null;
     });
   }
 
-  function withPrefix(prefix, range) {
+  function withPrefix(m, prefix, range) {
     var ps = [];
-    for (var i = range[0]; i <= range[1]; i++) ps.push(shard(i));
+    for (var i = range[0]; i <= range[1]; i++) ps.push(shard(i, m.numDocs));
     return Promise.all(ps).then(function (all) {
       var out = [];
       all.forEach(function (es) { es.forEach(function (e) { if (e.term.startsWith(prefix)) out.push(e); }); });
@@ -360,7 +375,9 @@
     });
   }
 
-  function postings(m, e) {
+  /* Postings of a term; only its best documents when bestOnly and the term is frequent. */
+  function postings(m, e, bestOnly) {
+    if (bestOnly && e.top) return Promise.resolve(new Reader(e.top).postings(e.topCount, m.numDocs));
     if (e.inline) return Promise.resolve(new Reader(e.inline).postings(e.df, m.numDocs));
     return load("p/" + e.file + ".bin").then(function (b) { return new Reader(b).postings(e.df, m.numDocs); });
   }
@@ -408,7 +425,7 @@
       }
       var chars = Array.from(qt.term);
       if (i === last && pq.lastIsPrefix && chars.length >= MIN_PREFIX_CHARS && m.bounds.length) {
-        var c = (await withPrefix(qt.term, shardRange(m.bounds, qt.term)))
+        var c = (await withPrefix(m, qt.term, shardRange(m.bounds, qt.term)))
           .filter(function (e) { return e.term !== qt.term; });
         c.sort(byDfThenTerm);
         c.slice(0, MAX_PREFIX_TERMS).forEach(function (e) { alts.push([e, W_PREFIX, true]); });
@@ -421,7 +438,7 @@
           k++;
         }
         var p = chars.slice(0, k).join("");
-        var f = (await withPrefix(p, shardRange(m.bounds, p)))
+        var f = (await withPrefix(m, p, shardRange(m.bounds, p)))
           .filter(function (e) { return withinOneEdit(chars, Array.from(e.term)); });
         f.sort(byDfThenTerm);
         f.slice(0, MAX_FUZZY_TERMS).forEach(function (e) { alts.push([e, W_FUZZY, true]); });
@@ -507,7 +524,7 @@
       var best = new Map();
       for (var a = 0; a < alts[g].length; a++) {
         var alt = alts[g][a], e = alt[0], w = alt[1], main = alt[2];
-        var ps = await postings(m, e);
+        var ps = await postings(m, e, w === W_PREFIX);
         for (var k = 0; k < ps.length; k++) {
           var d = ps[k][0], s = w * e.idf * ps[k][1];
           var b = best.get(d);
