@@ -8,6 +8,8 @@ use super::analyse::{self, ParsedQuery, TokenKind};
 use super::format::{Reader, MAGIC};
 use super::{Hit, QueryOptions, SearchError};
 
+/// For each query term, its alternatives: (dictionary entry, weight, whether it counts for coverage).
+type Alternatives = Vec<Vec<(Entry, u64, bool)>>;
 /// Weight of an exact (folded) match of a query word.
 pub const W_EXACT: u64 = 10;
 /// Extra weight when the word's diacritics match too.
@@ -285,10 +287,7 @@ impl Engine {
     }
 
     /// Alternatives of each query term: (entry, weight, counts for coverage).
-    fn alternatives(
-        &mut self,
-        pq: &ParsedQuery,
-    ) -> Result<Vec<Vec<(Entry, u64, bool)>>, SearchError> {
+    fn alternatives(&mut self, pq: &ParsedQuery) -> Result<Alternatives, SearchError> {
         let mut out = Vec::new();
         let last = pq.terms.len().saturating_sub(1);
         for (i, qt) in pq.terms.iter().enumerate() {
@@ -574,7 +573,7 @@ pub fn query_with_stats(
         }
         let mut head: Vec<(bool, (u32, u32, bool, u64))> =
             ok.into_iter().zip(cands[..n].iter().copied()).collect();
-        head.sort_by(|a, b| b.0.cmp(&a.0));
+        head.sort_by_key(|h| std::cmp::Reverse(h.0));
         for (i, h) in head.into_iter().enumerate() {
             cands[i] = h.1;
         }
