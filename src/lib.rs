@@ -15,3 +15,4 @@ pub mod qr;
 pub mod render;
 pub mod site;
 pub mod theme;
+pub mod timeline;

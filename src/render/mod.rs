@@ -5,6 +5,7 @@ pub mod context;
 mod feeds;
 pub mod i18n;
 mod templates;
+pub mod timeline;
 
 pub use templates::Templates;
 
@@ -45,7 +46,7 @@ pub fn render(
     theme: &Theme,
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let langs: BTreeMap<String, LangContext> = site
+    let mut langs: BTreeMap<String, LangContext> = site
         .config
         .languages
         .iter()
@@ -66,6 +67,9 @@ pub fn render(
                 }),
         )
         .collect();
+    for (lang, lc) in langs.iter_mut() {
+        timeline::localise_nav(site, lang, lc); // timeline
+    }
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     if templates.has("lesson_teacher.html") {
         jobs.extend(
@@ -90,6 +94,9 @@ pub fn render(
         );
     }
     for (i, s) in site.sections.iter().enumerate() {
+        if timeline::replaces(site, i, templates) {
+            continue; // rendered by timeline::render below
+        }
         let pages = s.pages.len().div_ceil(s.paginate_by).max(1);
         jobs.extend((1..=pages).map(|n| Job::Section(i, n)));
     }
@@ -129,6 +136,9 @@ pub fn render(
             }
         }
     }
+    let (timeline_files, d) = timeline::render(site, bodies, &langs, templates);
+    files.extend(timeline_files);
+    diagnostics.extend(d);
     files.extend(feeds::feeds(site, &langs));
     files.push(("sitemap.xml".into(), feeds::sitemap(site).into_bytes()));
     files.push((
@@ -187,6 +197,7 @@ fn render_job(
                         json!(l.teacher_notes.as_deref().map(crate::markdown::fragment));
                 }
             }
+            timeline::decorate(site, lc, *i, &mut page, &root);
             m.insert("alternates".into(), page["alternates"].clone());
             m.insert("page".into(), page);
             finish(templates, &template, m, &path)
