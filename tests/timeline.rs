@@ -115,14 +115,17 @@ fn filter_pages_exist_for_every_value_and_are_linked() {
         assert!(bar.contains(&format!("href=\"../timeline/{href}\"")), "{href} is linked");
     }
     assert!(!bar.contains("field/energy/"), "values nobody uses get no page");
-    assert_eq!(entry_ids(&read(&out, "timeline/kind/award/index.html")), ["2012-award"]);
+    let award = read(&out, "timeline/kind/award/index.html");
+    assert_eq!(entry_ids(&award), ["2012-award"]);
+    assert!(jsonld(&award).is_empty(), "the ItemList is on the full timeline only");
     assert_eq!(entry_ids(&read(&out, "timeline/kind/agreement/index.html")), ["2015-mandalay-mou"]);
     assert_eq!(entry_ids(&read(&out, "timeline/field/water/index.html")), ["2013-water-plan"]);
     let city = read(&out, "timeline/city/mandalay/index.html");
     assert_eq!(entry_ids(&city), ["1990-early", "2012-mandalay-workshop", "2013-water-plan", "2015-mandalay-mou"]);
     assert!(city.contains("<h1>Timeline: Mandalay</h1>"));
     assert!(city.contains("href=\"../../../timeline/city/mandalay/\" aria-current=\"page\""), "the current filter is marked");
-    assert!(!city.contains("href=\"../../../timeline/\" aria-current"));
+    let bar = slice(&city, "data-timeline-filters", "</nav>");
+    assert!(!bar.contains("href=\"../../../timeline/\" aria-current"), "{bar}");
     assert!(!out.join("timeline/field/energy").exists());
     // The same pages in the other language.
     assert_eq!(entry_ids(&read(&out, "my/timeline/kind/award/index.html")), ["2012-award"]);
@@ -137,7 +140,8 @@ fn other_languages_show_translations_and_fall_back_with_their_lang() {
     let workshop = slice(&my, "id=\"tl-2012-mandalay-workshop\"", "</li>");
     assert!(workshop.contains(">အမှိုက် အလုပ်ရုံ</a>"));
     assert!(workshop.contains("href=\"../../my/timeline/2012-mandalay-workshop/\""));
-    assert!(!workshop.contains("lang=\"en\""));
+    assert!(!workshop.contains("class=\"badge\""), "a translated entry is not marked");
+    assert!(workshop.contains("lang=\"en\">Kitakyushu and Mandalay</a>"), "the untranslated case study is");
     let award = slice(&my, "id=\"tl-2012-award\"", "</li>");
     assert!(award.contains("lang=\"en\" hreflang=\"en\">An award</a>"), "{award}");
     assert!(award.contains("href=\"../../timeline/2012-award/\""));

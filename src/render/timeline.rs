@@ -462,20 +462,24 @@ fn page(
         })
         .collect();
     let (translations, alternates) = context::translations(site, &versions, lang, &root);
-    let items: Vec<Value> = list
-        .iter()
-        .enumerate()
-        .map(|(i, e)| json!({ "@type": "ListItem", "position": i + 1, "item": scope.event_ld(e) }))
-        .collect();
-    let jsonld = with_context(json!({
-        "@type": "ItemList",
-        "name": title,
-        "url": site.permalink(path),
-        "inLanguage": lang,
-        "numberOfItems": list.len(),
-        "itemListOrder": "https://schema.org/ItemListOrderAscending",
-        "itemListElement": items,
-    }));
+    // The ItemList goes on the full timeline only: filter pages are views of it, and repeating every event
+    // there would multiply the site's size.
+    let jsonld = job.filter.is_none().then(|| {
+        let items: Vec<Value> = list
+            .iter()
+            .enumerate()
+            .map(|(i, e)| json!({ "@type": "ListItem", "position": i + 1, "item": scope.event_ld(e) }))
+            .collect();
+        script_json(&with_context(json!({
+            "@type": "ItemList",
+            "name": title,
+            "url": site.permalink(path),
+            "inLanguage": lang,
+            "numberOfItems": list.len(),
+            "itemListOrder": "https://schema.org/ItemListOrderAscending",
+            "itemListElement": items,
+        })))
+    });
     let (content, content_lang, description) = match (&job.filter, with_file) {
         (None, Some(s)) => (
             bodies.sections[s].html.clone(),
@@ -501,7 +505,7 @@ fn page(
         "filters": groups,
         "json_href": format!("{root}timeline.json"),
         "feed_href": feed,
-        "jsonld": script_json(&jsonld),
+        "jsonld": jsonld,
         "translations": translations,
     });
     if let (Value::Object(t), Value::Object(x)) = (&mut timeline, extra) {
