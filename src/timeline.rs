@@ -490,7 +490,8 @@ pub(crate) mod tests {
         let all = entries(&site);
         let refs: Vec<&Entry> = all.iter().collect();
         let g = group(&refs);
-        let shape: Vec<(i32, Vec<(i32, Vec<usize>)>)> = g
+        type Shape = Vec<(i32, Vec<(i32, Vec<usize>)>)>;
+        let shape: Shape = g
             .iter()
             .map(|d| {
                 (
@@ -506,7 +507,10 @@ pub(crate) mod tests {
             shape,
             [
                 (1990, vec![(1990, vec![0])]),
-                (2010, vec![(2012, vec![1, 2]), (2013, vec![3]), (2015, vec![4])]),
+                (
+                    2010,
+                    vec![(2012, vec![1, 2]), (2013, vec![3]), (2015, vec![4])]
+                ),
             ]
         );
         assert_eq!(decade_of(2019), 2010);

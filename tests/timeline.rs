@@ -21,19 +21,41 @@ fn build() -> (tempfile::TempDir, std::path::PathBuf) {
     let r = dir.path();
     write(r, "kizuna.yaml", "title: Timeline test\nbase_url: https://example.org/\nlanguages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n");
     write(r, "content/_index.md", "---\ntitle: Home\n---\n");
-    write(r, "content/cities/kitakyushu.md", "---\ntitle: Kitakyushu\ncountry: Japan\n---\n");
-    write(r, "content/cities/mandalay.md", "---\ntitle: Mandalay\nnames: { my: မန္တလေး }\ncountry: Myanmar\n---\n");
+    write(
+        r,
+        "content/cities/kitakyushu.md",
+        "---\ntitle: Kitakyushu\ncountry: Japan\n---\n",
+    );
+    write(
+        r,
+        "content/cities/mandalay.md",
+        "---\ntitle: Mandalay\nnames: { my: မန္တလေး }\ncountry: Myanmar\n---\n",
+    );
     write(r, "content/case-studies/mandalay.md", "---\ntitle: Kitakyushu and Mandalay\ncity: mandalay\nperiod: { start: 2012, end: ongoing }\nfields: [waste, water]\n---\nThe story.\n");
     write(r, "content/agreements/2015-mandalay-mou.md", "---\ntitle: MoU with Mandalay\ndate: 2015-06\ntype: mou\nparties: [kitakyushu, mandalay]\ncase_study: mandalay\n---\n");
-    write(r, "content/timeline/_index.md", "---\ntitle: Timeline\ndescription: Everything that happened.\n---\nAn introduction.\n");
+    write(
+        r,
+        "content/timeline/_index.md",
+        "---\ntitle: Timeline\ndescription: Everything that happened.\n---\nAn introduction.\n",
+    );
     write(r, "content/timeline/2012-mandalay-workshop.md", "---\ntitle: Waste workshop\ndescription: A workshop on waste.\ndate: 2012-11-05\ntype: workshop\ncities: [kitakyushu, mandalay]\nfields: [waste]\ncase_study: mandalay\n---\nBody.\n");
     write(r, "content/timeline/2012-mandalay-workshop.my.md", "---\ntitle: အမှိုက် အလုပ်ရုံ\ndate: 2012-11-05\ntype: workshop\ncities: [kitakyushu, mandalay]\nfields: [waste]\ncase_study: mandalay\n---\nမြန်မာ\n");
     write(r, "content/timeline/2013-water-plan.md", "---\ntitle: Water plan\ndate: 2013\nend: 2015\nfiscal_year: true\ntype: project\ncities: [mandalay]\nfields: [water, education]\ncase_study: mandalay\nagreement: 2015-mandalay-mou\n---\n");
-    write(r, "content/timeline/2012-award.md", "---\ntitle: An award\ndate: 2012\ntype: award\ncities: [kitakyushu]\nfields: [air]\n---\n");
+    write(
+        r,
+        "content/timeline/2012-award.md",
+        "---\ntitle: An award\ndate: 2012\ntype: award\ncities: [kitakyushu]\nfields: [air]\n---\n",
+    );
     write(r, "content/timeline/1990-early.md", "---\ntitle: Early visit\ndate: 1990-03\ntype: visit\ncities: [kitakyushu, mandalay]\n---\n");
     let out = r.join("public");
     let o = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .args(["build", "--root", r.to_str().unwrap(), "--output", out.to_str().unwrap()])
+        .args([
+            "build",
+            "--root",
+            r.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
@@ -53,7 +75,10 @@ fn attrs(html: &str, attr: &str) -> Vec<String> {
 }
 
 fn entry_ids(html: &str) -> Vec<String> {
-    attrs(html, "id").into_iter().filter_map(|s| s.strip_prefix("tl-").map(str::to_string)).collect()
+    attrs(html, "id")
+        .into_iter()
+        .filter_map(|s| s.strip_prefix("tl-").map(str::to_string))
+        .collect()
 }
 
 /// Every JSON-LD block of a page, parsed.
@@ -63,7 +88,8 @@ fn jsonld(html: &str) -> Vec<Value> {
         .map(|(i, _)| {
             let rest = &html[i + open.len()..];
             let text = &rest[..rest.find("</script>").unwrap()];
-            serde_json::from_str(text).unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{text}"))
+            serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{text}"))
         })
         .collect()
 }
@@ -75,14 +101,23 @@ fn slice<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     &rest[..rest.find(end).unwrap_or(rest.len())]
 }
 
-const ORDER: [&str; 5] = ["1990-early", "2012-award", "2012-mandalay-workshop", "2013-water-plan", "2015-mandalay-mou"];
+const ORDER: [&str; 5] = [
+    "1990-early",
+    "2012-award",
+    "2012-mandalay-workshop",
+    "2013-water-plan",
+    "2015-mandalay-mou",
+];
 
 #[test]
 fn timeline_lists_every_entry_in_order_grouped_by_decade_and_year() {
     let (_dir, out) = build();
     let html = read(&out, "timeline/index.html");
     assert_eq!(entry_ids(&html), ORDER);
-    assert!(html.contains("An introduction."), "the section's body is kept");
+    assert!(
+        html.contains("An introduction."),
+        "the section's body is kept"
+    );
     // Decades, then years, each holding its own entries.
     assert_eq!(attrs(&html, "data-decade"), ["1990", "2010"]);
     assert_eq!(attrs(&html, "data-year"), ["1990", "2012", "2013", "2015"]);
@@ -111,24 +146,66 @@ fn filter_pages_exist_for_every_value_and_are_linked() {
     let (_dir, out) = build();
     let html = read(&out, "timeline/index.html");
     let bar = slice(&html, "data-timeline-filters", "</nav>");
-    for href in ["city/kitakyushu/", "city/mandalay/", "field/water/", "field/waste/", "field/air/", "field/education/", "kind/event/", "kind/agreement/", "kind/award/"] {
-        assert!(bar.contains(&format!("href=\"../timeline/{href}\"")), "{href} is linked");
+    for href in [
+        "city/kitakyushu/",
+        "city/mandalay/",
+        "field/water/",
+        "field/waste/",
+        "field/air/",
+        "field/education/",
+        "kind/event/",
+        "kind/agreement/",
+        "kind/award/",
+    ] {
+        assert!(
+            bar.contains(&format!("href=\"../timeline/{href}\"")),
+            "{href} is linked"
+        );
     }
-    assert!(!bar.contains("field/energy/"), "values nobody uses get no page");
+    assert!(
+        !bar.contains("field/energy/"),
+        "values nobody uses get no page"
+    );
     let award = read(&out, "timeline/kind/award/index.html");
     assert_eq!(entry_ids(&award), ["2012-award"]);
-    assert!(jsonld(&award).is_empty(), "the ItemList is on the full timeline only");
-    assert_eq!(entry_ids(&read(&out, "timeline/kind/agreement/index.html")), ["2015-mandalay-mou"]);
-    assert_eq!(entry_ids(&read(&out, "timeline/field/water/index.html")), ["2013-water-plan"]);
+    assert!(
+        jsonld(&award).is_empty(),
+        "the ItemList is on the full timeline only"
+    );
+    assert_eq!(
+        entry_ids(&read(&out, "timeline/kind/agreement/index.html")),
+        ["2015-mandalay-mou"]
+    );
+    assert_eq!(
+        entry_ids(&read(&out, "timeline/field/water/index.html")),
+        ["2013-water-plan"]
+    );
     let city = read(&out, "timeline/city/mandalay/index.html");
-    assert_eq!(entry_ids(&city), ["1990-early", "2012-mandalay-workshop", "2013-water-plan", "2015-mandalay-mou"]);
+    assert_eq!(
+        entry_ids(&city),
+        [
+            "1990-early",
+            "2012-mandalay-workshop",
+            "2013-water-plan",
+            "2015-mandalay-mou"
+        ]
+    );
     assert!(city.contains("<h1>Timeline: Mandalay</h1>"));
-    assert!(city.contains("href=\"../../../timeline/city/mandalay/\" aria-current=\"page\""), "the current filter is marked");
+    assert!(
+        city.contains("href=\"../../../timeline/city/mandalay/\" aria-current=\"page\""),
+        "the current filter is marked"
+    );
     let bar = slice(&city, "data-timeline-filters", "</nav>");
-    assert!(!bar.contains("href=\"../../../timeline/\" aria-current"), "{bar}");
+    assert!(
+        !bar.contains("href=\"../../../timeline/\" aria-current"),
+        "{bar}"
+    );
     assert!(!out.join("timeline/field/energy").exists());
     // The same pages in the other language.
-    assert_eq!(entry_ids(&read(&out, "my/timeline/kind/award/index.html")), ["2012-award"]);
+    assert_eq!(
+        entry_ids(&read(&out, "my/timeline/kind/award/index.html")),
+        ["2012-award"]
+    );
 }
 
 #[test]
@@ -140,18 +217,34 @@ fn other_languages_show_translations_and_fall_back_with_their_lang() {
     let workshop = slice(&my, "id=\"tl-2012-mandalay-workshop\"", "</li>");
     assert!(workshop.contains(">အမှိုက် အလုပ်ရုံ</a>"));
     assert!(workshop.contains("href=\"../../my/timeline/2012-mandalay-workshop/\""));
-    assert!(!workshop.contains("class=\"badge\""), "a translated entry is not marked");
-    assert!(workshop.contains("lang=\"en\">Kitakyushu and Mandalay</a>"), "the untranslated case study is");
+    assert!(
+        !workshop.contains("class=\"badge\""),
+        "a translated entry is not marked"
+    );
+    assert!(
+        workshop.contains("lang=\"en\">Kitakyushu and Mandalay</a>"),
+        "the untranslated case study is"
+    );
     let award = slice(&my, "id=\"tl-2012-award\"", "</li>");
-    assert!(award.contains("lang=\"en\" hreflang=\"en\">An award</a>"), "{award}");
+    assert!(
+        award.contains("lang=\"en\" hreflang=\"en\">An award</a>"),
+        "{award}"
+    );
     assert!(award.contains("href=\"../../timeline/2012-award/\""));
-    assert!(my.contains(">မန္တလေး</a>"), "city names in the page's language");
+    assert!(
+        my.contains(">မန္တလေး</a>"),
+        "city names in the page's language"
+    );
     assert!(my.contains("hreflang=\"en\" href=\"https://example.org/timeline/\""));
     let en = read(&out, "timeline/index.html");
     assert!(en.contains("hreflang=\"my\" href=\"https://example.org/my/timeline/\""));
     // Navigation in Burmese points at the Burmese timeline.
     let home = read(&out, "my/index.html");
-    assert!(home.contains("href=\"../my/timeline/\""), "{}", slice(&home, "site-nav", "</nav>"));
+    assert!(
+        home.contains("href=\"../my/timeline/\""),
+        "{}",
+        slice(&home, "site-nav", "</nav>")
+    );
 }
 
 #[test]
@@ -160,25 +253,61 @@ fn swimlane_of_the_case_study() {
     let html = read(&out, "case-studies/mandalay/index.html");
     let table = slice(&html, "<table class=\"swimlane\">", "</table>");
     assert_eq!(attrs(table, "datetime"), ["2012", "2013", "2014", "2015"]);
-    assert_eq!(attrs(table, "data-lane"), ["agreements", "waste", "water", "education"]);
+    assert_eq!(
+        attrs(table, "data-lane"),
+        ["agreements", "waste", "water", "education"]
+    );
     let cells = |lane: &str| -> Vec<Vec<String>> {
         let row = slice(table, &format!("data-lane=\"{lane}\""), "</tr>");
-        row.split("<td ").skip(1).map(|td| attrs(td, "data-entry")).collect()
+        row.split("<td ")
+            .skip(1)
+            .map(|td| attrs(td, "data-entry"))
+            .collect()
     };
     let e = |s: &[&str]| -> Vec<String> { s.iter().map(|x| x.to_string()).collect() };
-    assert_eq!(cells("agreements"), [e(&[]), e(&[]), e(&[]), e(&["2015-mandalay-mou"])]);
-    assert_eq!(cells("waste"), [e(&["2012-mandalay-workshop"]), e(&[]), e(&[]), e(&[])]);
-    assert_eq!(cells("water"), [e(&[]), e(&["2013-water-plan"]), e(&["2013-water-plan"]), e(&["2013-water-plan"])]);
+    assert_eq!(
+        cells("agreements"),
+        [e(&[]), e(&[]), e(&[]), e(&["2015-mandalay-mou"])]
+    );
+    assert_eq!(
+        cells("waste"),
+        [e(&["2012-mandalay-workshop"]), e(&[]), e(&[]), e(&[])]
+    );
+    assert_eq!(
+        cells("water"),
+        [
+            e(&[]),
+            e(&["2013-water-plan"]),
+            e(&["2013-water-plan"]),
+            e(&["2013-water-plan"])
+        ]
+    );
     assert_eq!(cells("education"), cells("water"));
     // Numbers refer to the entries of the case study's own timeline (the text equivalent).
     let water = slice(table, "data-lane=\"water\"", "</tr>");
     assert!(water.contains("href=\"#tl-2013-water-plan\""));
     assert!(water.contains("<span aria-hidden=\"true\">3</span>"));
     assert!(html.contains("id=\"tl-2013-water-plan\""));
-    assert_eq!(entry_ids(slice(&html, "class=\"timeline-section\"", "</section>")), ["1990-early", "2012-mandalay-workshop", "2013-water-plan", "2015-mandalay-mou"]);
+    assert_eq!(
+        entry_ids(slice(&html, "class=\"timeline-section\"", "</section>")),
+        [
+            "1990-early",
+            "2012-mandalay-workshop",
+            "2013-water-plan",
+            "2015-mandalay-mou"
+        ]
+    );
     // City pages show the city's entries.
     let city = read(&out, "cities/kitakyushu/index.html");
-    assert_eq!(entry_ids(&city), ["1990-early", "2012-award", "2012-mandalay-workshop", "2015-mandalay-mou"]);
+    assert_eq!(
+        entry_ids(&city),
+        [
+            "1990-early",
+            "2012-award",
+            "2012-mandalay-workshop",
+            "2015-mandalay-mou"
+        ]
+    );
 }
 
 #[test]
@@ -192,13 +321,28 @@ fn jsonld_and_timeline_json_match_the_content() {
     assert_eq!(list["@type"], "ItemList");
     assert_eq!(list["numberOfItems"], 5);
     let items = list["itemListElement"].as_array().unwrap();
-    let names: Vec<&str> = items.iter().map(|i| i["item"]["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Early visit", "An award", "Waste workshop", "Water plan", "MoU with Mandalay"]);
+    let names: Vec<&str> = items
+        .iter()
+        .map(|i| i["item"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Early visit",
+            "An award",
+            "Waste workshop",
+            "Water plan",
+            "MoU with Mandalay"
+        ]
+    );
     let water = &items[3]["item"];
     assert_eq!(water["@type"], "Event");
     assert_eq!(water["startDate"], "2013");
     assert_eq!(water["endDate"], "2015");
-    assert_eq!(water["url"], "https://example.org/timeline/2013-water-plan/");
+    assert_eq!(
+        water["url"],
+        "https://example.org/timeline/2013-water-plan/"
+    );
     assert_eq!(water["location"][0]["name"], "Mandalay");
     assert_eq!(water["location"][0]["@type"], "City");
     assert_eq!(items[2]["item"]["startDate"], "2012-11-05");
@@ -214,7 +358,8 @@ fn jsonld_and_timeline_json_match_the_content() {
     assert_eq!(my_event[0]["name"], "အမှိုက် အလုပ်ရုံ");
     assert_eq!(my_event[0]["inLanguage"], "my");
 
-    let json: Value = serde_json::from_str(&read(&out, "timeline.json")).expect("timeline.json parses");
+    let json: Value =
+        serde_json::from_str(&read(&out, "timeline.json")).expect("timeline.json parses");
     assert_eq!(json["version"], 1);
     assert_eq!(json["count"], 5);
     let entries = json["entries"].as_array().unwrap();
@@ -230,14 +375,20 @@ fn jsonld_and_timeline_json_match_the_content() {
     assert_eq!(water["fiscal_year"], true);
     assert_eq!(water["end"]["year"], 2015);
     assert_eq!(water["fields"], serde_json::json!(["water", "education"]));
-    assert_eq!(water["agreement_url"], "https://example.org/agreements/2015-mandalay-mou/");
+    assert_eq!(
+        water["agreement_url"],
+        "https://example.org/agreements/2015-mandalay-mou/"
+    );
     assert_eq!(entries[1]["kind"], "award");
     let mou = &entries[4];
     assert_eq!(mou["kind"], "agreement");
     assert_eq!(mou["type"], "mou");
     assert_eq!(mou["cities"], serde_json::json!(["kitakyushu", "mandalay"]));
     assert_eq!(entries[2]["translations"]["my"]["title"], "အမှိုက် အလုပ်ရုံ");
-    assert_eq!(entries[2]["translations"]["my"]["url"], "https://example.org/my/timeline/2012-mandalay-workshop/");
+    assert_eq!(
+        entries[2]["translations"]["my"]["url"],
+        "https://example.org/my/timeline/2012-mandalay-workshop/"
+    );
     assert_eq!(json["cities"]["mandalay"]["country"], "Myanmar");
     assert_eq!(json["fields"]["water"], "Water supply");
 }

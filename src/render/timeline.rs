@@ -20,7 +20,10 @@ pub const TEMPLATE: &str = "timeline.html";
 /// The folder of the timeline: the first section (default language first) whose pages are all events.
 pub fn dir(site: &Site) -> Option<String> {
     let is_timeline = |s: &&crate::site::Section| {
-        !s.pages.is_empty() && s.pages.iter().all(|i| site.pages[*i].doc.kind == Kind::Event)
+        !s.pages.is_empty()
+            && s.pages
+                .iter()
+                .all(|i| site.pages[*i].doc.kind == Kind::Event)
     };
     let default = &site.config.default_language;
     site.sections
@@ -76,7 +79,10 @@ fn label(lc: &LangContext, group: &str, id: &str) -> String {
 /// The version of a typed document in `lang` (or its fallback), by id.
 fn doc_in(site: &Site, kind: Kind, id: &str, lang: &str) -> Option<usize> {
     let i = *site.ids.get(&(kind, id.to_string()))?;
-    Some(site.in_lang(&Site::key(&site.pages[i].doc), lang).unwrap_or(i))
+    Some(
+        site.in_lang(&Site::key(&site.pages[i].doc), lang)
+            .unwrap_or(i),
+    )
 }
 
 /// A city's name in `lang`: its `names` entry, else the title of its page in that language.
@@ -151,7 +157,10 @@ impl Scope<'_> {
             .map(|f| json!({ "id": f.id(), "label": label(self.lc, "fields", f.id()), "href": self.filter_href(&Filter::Field(*f)) }))
             .collect();
         let reference = |kind: Kind, id: &Option<String>| -> Value {
-            match id.as_deref().and_then(|id| doc_in(site, kind, id, self.lang)) {
+            match id
+                .as_deref()
+                .and_then(|id| doc_in(site, kind, id, self.lang))
+            {
                 Some(k) => {
                     let p = &site.pages[k];
                     json!({ "title": p.doc.title(), "href": self.link(&p.path), "lang": p.doc.lang })
@@ -260,7 +269,10 @@ impl Scope<'_> {
         if let Some(end) = &e.end {
             ld.insert("endDate".into(), json!(end.iso()));
         }
-        ld.insert("eventStatus".into(), json!("https://schema.org/EventScheduled"));
+        ld.insert(
+            "eventStatus".into(),
+            json!("https://schema.org/EventScheduled"),
+        );
         ld.insert("location".into(), Value::Array(location));
         if !e.fields.is_empty() {
             let fields: Vec<String> = e
@@ -572,9 +584,7 @@ fn timeline_json(site: &Site, lc: &LangContext, entries: &[Entry], dir: &str) ->
         .iter()
         .flat_map(|e| e.cities.iter())
         .map(|c| {
-            let url = site
-                .by_id(Kind::City, c)
-                .map(|p| site.permalink(&p.path));
+            let url = site.by_id(Kind::City, c).map(|p| site.permalink(&p.path));
             let country = site.by_id(Kind::City, c).and_then(|p| match &p.doc.data {
                 KindData::City(x) => Some(x.country.clone()),
                 _ => None,
