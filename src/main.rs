@@ -1,8 +1,11 @@
 //! The `kizuna` command line.
 
 use clap::{Parser, Subcommand};
+use kizuna::config::Config;
+use kizuna::content::schema::Kind;
 use kizuna::diagnostic::Diagnostic;
 use kizuna::pipeline::{self, Options};
+use kizuna::scaffold;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +52,74 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Search the site from the terminal, with the same index and ranking as the site's search box.
+    Search {
+        /// The query; quote a phrase with "…".
+        query: String,
+        /// Only results in this language.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only results of this kind (lesson, case_study, agreement, event, city, programme, page).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only results about this city (its id).
+        #[arg(long)]
+        city: Option<String>,
+        /// Only results in this field of cooperation.
+        #[arg(long)]
+        field: Option<String>,
+        /// How many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The built site to search [default: ROOT/public, built first if it has no index].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Write a commented skeleton for a new document, or start a translation of an existing one.
+    New {
+        /// What to create.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The document's id (its file name), e.g. `lesson-09` or `2014-mandalay-workshop`.
+        #[arg(long)]
+        id: Option<String>,
+        /// Language of the new file; for an existing id, starts a translation from the source.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Title of the new document.
+        #[arg(long, default_value = "New document")]
+        title: String,
+        /// The site's root folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Lesson,
+    CaseStudy,
+    Agreement,
+    Event,
+    City,
+    Programme,
+    Page,
+}
+
+impl NewKind {
+    fn kind(self) -> Kind {
+        match self {
+            NewKind::Lesson => Kind::Lesson,
+            NewKind::CaseStudy => Kind::CaseStudy,
+            NewKind::Agreement => Kind::Agreement,
+            NewKind::Event => Kind::Event,
+            NewKind::City => Kind::City,
+            NewKind::Programme => Kind::Programme,
+            NewKind::Page => Kind::Page,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -85,6 +156,66 @@ fn main() -> ExitCode {
                 ),
             }
         }
+        Command::Search {
+            query,
+            lang,
+            kind,
+            city,
+            field,
+            limit,
+            site,
+            output,
+        } => {
+            let mut opts = options(&site);
+            if let Some(o) = output {
+                opts.output = o;
+            }
+            if !opts.output.join("search/manifest.bin").exists() {
+                if let Err(d) = pipeline::build(&opts) {
+                    return fail(&d, "cannot build the site to search it");
+                }
+            }
+            let q = kizuna::search::QueryOptions {
+                lang,
+                kind,
+                city,
+                field,
+                limit,
+                prefer_lang: None,
+            };
+            match kizuna::search::query(&opts.output, &query, &q) {
+                Ok((total, hits)) => {
+                    let ansi =
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    println!("{total} result(s) for “{query}”");
+                    for (i, h) in hits.iter().enumerate() {
+                        println!(
+                            "\n{:>2}. {} [{} · {}]  {:.2}\n    {}\n    {}",
+                            i + 1,
+                            h.title,
+                            h.kind,
+                            h.lang,
+                            h.score,
+                            h.url,
+                            terminal_excerpt(&h.excerpt, ansi)
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(
+                    &[Diagnostic::error(e.to_string())
+                        .hint("rebuild the site with `kizuna build`")],
+                    "search failed",
+                ),
+            }
+        }
+        Command::New {
+            kind,
+            id,
+            lang,
+            title,
+            root,
+        } => new(kind.kind(), id, lang, &title, &root),
         Command::Check { site } => match pipeline::generate(&options(&site)) {
             Ok(g) => {
                 print_all(&g.warnings);
@@ -98,6 +229,61 @@ fn main() -> ExitCode {
             Err(diagnostics) => fail(&diagnostics, "check found problems"),
         },
     }
+}
+
+fn new(
+    kind: Kind,
+    id: Option<String>,
+    lang: Option<String>,
+    title: &str,
+    root: &std::path::Path,
+) -> ExitCode {
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(d) => return fail(&[d], "cannot read the configuration"),
+    };
+    if let Some(l) = lang.as_deref() {
+        if !config.has_language(l) {
+            let d = Diagnostic::error(format!("`{l}` is not a configured language"))
+                .in_file("kizuna.yaml")
+                .hint("add it to `languages` in kizuna.yaml");
+            return fail(&[d], "nothing written");
+        }
+    }
+    let id = id.unwrap_or_else(|| kizuna::site::slugify(title));
+    match scaffold::create(
+        root,
+        kind,
+        &id,
+        lang.as_deref(),
+        &config.default_language,
+        title,
+    ) {
+        Ok(path) => {
+            eprintln!(
+                "wrote {}; fill it in, then run `kizuna check`",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&[d], "nothing written"),
+    }
+}
+
+/// An HTML excerpt for the terminal: matches in bold, or in «…» without colours.
+fn terminal_excerpt(html: &str, ansi: bool) -> String {
+    let (open, close) = if ansi {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn options(site: &SiteArgs) -> Options {

@@ -9,6 +9,7 @@ use crate::output;
 use crate::render::{self, Bodies, OutputFile, Templates};
 use crate::site::{self, root_of, Linker, Site};
 use crate::theme::{self, Theme};
+use crate::translations;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -44,6 +45,7 @@ pub struct Generated {
     pub config: Config,
     pub site: Site,
     pub bodies: Bodies,
+    pub translations: translations::Report,
     pub files: Vec<OutputFile>,
     pub theme: Theme,
     pub assets: Vec<Asset>,
@@ -79,6 +81,8 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     lap("parse", &mut timings);
     let (site, d) = site::link(parsed, &config);
     diagnostics.extend(d);
+    let mut translation_report = translations::report(&site);
+    diagnostics.append(&mut translation_report.diagnostics);
     lap("link", &mut timings);
     let (bodies, d) = render_bodies(&site);
     diagnostics.extend(d);
@@ -87,7 +91,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         diagnostic::sort(&mut diagnostics);
         return Err(diagnostics);
     }
-    let (files, d) = render::render(&site, &bodies, &theme, &templates);
+    let (files, d) = render::render(&site, &bodies, &translation_report, &theme, &templates);
     diagnostics.extend(d);
     lap("render", &mut timings);
     diagnostic::sort(&mut diagnostics);
@@ -98,6 +102,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         config,
         site,
         bodies,
+        translations: translation_report,
         files,
         theme,
         assets: loaded.assets,
@@ -177,6 +182,61 @@ fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
     (Bodies { pages, sections }, diagnostics)
 }
 
+/// What the search index gets of every page: its text, and its facets for filtering.
+pub fn search_documents(site: &Site, bodies: &Bodies) -> Vec<crate::search::SearchDoc> {
+    use crate::content::schema::KindData;
+    site.pages
+        .par_iter()
+        .zip(bodies.pages.par_iter())
+        .map(|(p, b)| {
+            let d = &p.doc;
+            let mut body = String::new();
+            let mut extra = |s: &str| {
+                body.push_str(s);
+                body.push('\n');
+            };
+            match &d.data {
+                KindData::Lesson(l) => {
+                    l.objectives.iter().for_each(|o| extra(o));
+                    l.steps.iter().for_each(|s| extra(&s.text));
+                    l.questions.iter().for_each(|q| extra(&q.text));
+                }
+                KindData::Agreement(a) => a.summary.iter().for_each(|s| extra(s)),
+                KindData::CaseStudy(c) => c
+                    .outcomes
+                    .iter()
+                    .for_each(|o| extra(&format!("{}: {}", o.label, o.value))),
+                KindData::City(c) => c.names.values().for_each(|n| extra(n)),
+                _ => {}
+            }
+            body.push_str(&b.text);
+            let mut cities: Vec<String> = d
+                .data
+                .city_refs()
+                .into_iter()
+                .map(|(_, c)| c.to_string())
+                .collect();
+            if matches!(d.data, KindData::City(_)) {
+                cities.push(d.id.clone());
+            }
+            cities.sort();
+            cities.dedup();
+            crate::search::SearchDoc {
+                url: format!("/{}", p.path),
+                title: d.title().to_string(),
+                lang: d.lang.clone(),
+                kind: d.kind.name().to_string(),
+                description: d.common.description.clone().unwrap_or_default(),
+                headings: b.toc.iter().map(|h| h.title.clone()).collect(),
+                body,
+                cities,
+                fields: d.data.fields().iter().map(|f| f.id().to_string()).collect(),
+                year: d.common.date.as_ref().map(|x| x.year),
+            }
+        })
+        .collect()
+}
+
 /// What a finished build reports.
 pub struct Report {
     pub pages: usize,
@@ -195,7 +255,19 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         statics: &g.theme.statics,
         assets: &g.assets,
     };
-    output::write(&opts.output, &site, |_staging| Ok(())).map_err(|d| vec![d])?;
+    let search = g.config.search;
+    let docs = if search {
+        search_documents(&g.site, &g.bodies)
+    } else {
+        Vec::new()
+    };
+    output::write(&opts.output, &site, |staging| {
+        if search {
+            crate::search::write_index(&docs, staging).map_err(|e| Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it"))?;
+        }
+        Ok(())
+    })
+    .map_err(|d| vec![d])?;
     g.timings.push(("write", clock.elapsed().as_secs_f64()));
     Ok(Report {
         pages: g.site.pages.len(),

@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn kizuna(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kizuna")).args(args).env("NO_COLOR", "1").output().expect("run kizuna")
+    Command::new(env!("CARGO_BIN_EXE_kizuna"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kizuna")
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -19,20 +23,42 @@ fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let r = dir.path();
     write(r, "kizuna.yaml", "title: Test site\nbase_url: https://example.org/sub/\nlanguages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\npaginate_by: 2\n");
-    write(r, "content/_index.md", "---\ntitle: Welcome\n---\nHello **world**. See [notes](notes/_index.md).\n");
-    write(r, "content/notes/_index.md", "---\ntitle: Notes\nsort_by: date\n---\n");
+    write(
+        r,
+        "content/_index.md",
+        "---\ntitle: Welcome\n---\nHello **world**. See [notes](notes/_index.md).\n",
+    );
+    write(
+        r,
+        "content/notes/_index.md",
+        "---\ntitle: Notes\nsort_by: date\n---\n",
+    );
     for (i, year) in [2001, 2003, 2002].iter().enumerate() {
         write(r, &format!("content/notes/n{i}.md"), &format!("---\ntitle: Note {i} <b>\ndate: {year}-05-0{}\ntags: [water, Waste Banks]\ndescription: About \"note\" {i}\n---\n## Part\n\nText with a [link](n0.md#part).\n\n```rust\nfn main() {{}}\n```\n", i + 1));
     }
-    write(r, "content/notes/n0.my.md", "---\ntitle: မှတ်စု\ndate: 2001-05-01\n---\nမြန်မာ စာ\n");
-    write(r, "content/notes/draft.md", "---\ntitle: Draft\ndraft: true\n---\n");
+    write(
+        r,
+        "content/notes/n0.my.md",
+        "---\ntitle: မှတ်စု\ndate: 2001-05-01\n---\nမြန်မာ စာ\n",
+    );
+    write(
+        r,
+        "content/notes/draft.md",
+        "---\ntitle: Draft\ndraft: true\n---\n",
+    );
     write(r, "content/notes/pic.png", "not really a png");
     write(r, "static/extra.txt", "extra");
     dir
 }
 
 fn build(root: &Path, out: &Path) -> std::process::Output {
-    kizuna(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()])
+    kizuna(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ])
 }
 
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -40,7 +66,12 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -58,11 +89,17 @@ fn builds_a_complete_site() {
     assert!(page.contains("<html lang=\"en\">"));
     assert!(page.contains("Note 0 &lt;b&gt;"), "front matter is escaped");
     assert!(page.contains("<h2 id=\"part\">"));
-    assert!(page.contains("href=\"../../notes/n0/#part\""), "md links are rewritten relative to the page");
+    assert!(
+        page.contains("href=\"../../notes/n0/#part\""),
+        "md links are rewritten relative to the page"
+    );
     assert!(page.contains("class=\"hl-"), "code is highlighted");
     assert!(page.contains("hreflang=\"my\" href=\"https://example.org/sub/my/notes/n0/\""));
     assert!(page.contains("hreflang=\"x-default\""));
-    assert!(!page.contains("http://") && !page.contains("//cdn"), "nothing from other hosts");
+    assert!(
+        !page.contains("http://") && !page.contains("//cdn"),
+        "nothing from other hosts"
+    );
     let my = read(&out, "my/notes/n0/index.html");
     assert!(my.contains("<html lang=\"my\">"));
     // Pagination: 3 notes, 2 per page, newest first.
@@ -75,19 +112,38 @@ fn builds_a_complete_site() {
     assert!(read(&out, "tags/waste-banks/index.html").contains("Note 2"));
     assert!(read(&out, "sitemap.xml").contains("<loc>https://example.org/sub/notes/n0/</loc>"));
     let feed = read(&out, "notes/atom.xml");
-    assert!(feed.contains("<published>2003-05-02T00:00:00Z</published>"), "{feed}");
+    assert!(
+        feed.contains("<published>2003-05-02T00:00:00Z</published>"),
+        "{feed}"
+    );
     assert!(read(&out, "robots.txt").contains("Sitemap: https://example.org/sub/sitemap.xml"));
-    assert!(read(&out, "404.html").contains("href=\"/sub/style.css\""), "the 404 page works at any depth");
+    assert!(
+        read(&out, "404.html").contains("href=\"/sub/style.css\""),
+        "the 404 page works at any depth"
+    );
     assert_eq!(read(&out, "extra.txt"), "extra");
     assert_eq!(read(&out, "notes/pic.png"), "not really a png");
     assert!(out.join("style.css").exists());
+    let status = read(&out, "translations/index.html");
+    assert!(
+        status.contains("class=\"state-current\""),
+        "n0 has a Burmese translation"
+    );
+    assert!(status.contains("class=\"state-missing\""), "n1 has none");
 }
 
 #[test]
 fn drafts_flag_includes_drafts() {
     let s = site();
     let out = s.path().join("public");
-    let o = kizuna(&["build", "--drafts", "--root", s.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = kizuna(&[
+        "build",
+        "--drafts",
+        "--root",
+        s.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert!(out.join("notes/draft/index.html").exists());
 }
@@ -112,30 +168,56 @@ fn failed_build_leaves_previous_output_untouched() {
     let out = s.path().join("public");
     assert!(build(s.path(), &out).status.success());
     let before = tree(&out);
-    write(s.path(), "content/notes/n1.md", "---\ntitle: Broken\ndate: soon\n---\n");
+    write(
+        s.path(),
+        "content/notes/n1.md",
+        "---\ntitle: Broken\ndate: soon\n---\n",
+    );
     let o = build(s.path(), &out);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("content/notes/n1.md:3:7"));
     assert_eq!(tree(&out), before);
-    let siblings: Vec<_> = std::fs::read_dir(s.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public")).collect();
-    assert!(siblings.is_empty(), "staging folders left behind: {siblings:?}");
+    let siblings: Vec<_> = std::fs::read_dir(s.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert!(
+        siblings.is_empty(),
+        "staging folders left behind: {siblings:?}"
+    );
 }
 
 #[test]
 fn portable_build_links_to_index_files() {
     let s = site();
     let out = s.path().join("public");
-    let o = kizuna(&["build", "--portable", "--root", s.path().to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let o = kizuna(&[
+        "build",
+        "--portable",
+        "--root",
+        s.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     let page = read(&out, "notes/n0/index.html");
-    assert!(page.contains("href=\"../../notes/n0/index.html#part\""), "{page}");
+    assert!(
+        page.contains("href=\"../../notes/n0/index.html#part\""),
+        "{page}"
+    );
     assert!(page.contains("href=\"../../style.css\""));
 }
 
 #[test]
 fn any_markdown_tree_builds_without_config() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "content/section-00/_index.md", "---\ntitle: \"Section 0\"\n---\n\nPages.\n");
+    write(
+        dir.path(),
+        "content/section-00/_index.md",
+        "---\ntitle: \"Section 0\"\n---\n\nPages.\n",
+    );
     write(dir.path(), "content/section-00/page-1.md", "---\ntitle: \"One\"\ndate: 2019-03-04\ntags: [air, water]\nlang: ja\n---\n\n# 見出し\n\n本文\n");
     let out = dir.path().join("public");
     let o = build(dir.path(), &out);

@@ -5,22 +5,38 @@ use std::path::Path;
 use std::process::Command;
 
 fn kizuna(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kizuna")).args(args).env("NO_COLOR", "1").output().expect("run kizuna")
+    Command::new(env!("CARGO_BIN_EXE_kizuna"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kizuna")
 }
 
 fn check_fixture(name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid")
+        .join(name);
     let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
     let out = kizuna(&["check", "--root", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{name}: exit code");
     let stderr = String::from_utf8(out.stderr).unwrap();
     // The fixture's path is not part of the message: diagnostics name files relative to the site root.
     assert_eq!(stderr, expected, "{name}: diagnostics differ");
-    assert_eq!(stderr.matches("error: ").count(), 1, "{name}: one problem, one error");
+    assert_eq!(
+        stderr.matches("error: ").count(),
+        1,
+        "{name}: one problem, one error"
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("public");
-    let out = kizuna(&["build", "--root", dir.to_str().unwrap(), "--output", public.to_str().unwrap()]);
+    let out = kizuna(&[
+        "build",
+        "--root",
+        dir.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{name}: build exit code");
     assert!(!public.exists(), "{name}: a failed build wrote output");
 }
@@ -47,7 +63,10 @@ fixtures! {
 #[test]
 fn every_fixture_has_a_test() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
-    let count = std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count();
+    let count = std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_dir())
+        .count();
     assert_eq!(count, 12);
 }
 
@@ -58,11 +77,18 @@ fn all_problems_of_a_build_are_reported() {
     std::fs::create_dir_all(&content).unwrap();
     std::fs::write(content.join("a.md"), "---\ntitle: A\ndate: soon\n---\n").unwrap();
     std::fs::write(content.join("b.md"), "---\ntitle: B\ntagz: []\n---\n").unwrap();
-    std::fs::write(content.join("c.md"), "---\ntitle: C\n---\n[x](nowhere.md)\n").unwrap();
+    std::fs::write(
+        content.join("c.md"),
+        "---\ntitle: C\n---\n[x](nowhere.md)\n",
+    )
+    .unwrap();
     let out = kizuna(&["check", "--root", tmp.path().to_str().unwrap()]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("content/a.md:3:7"), "{stderr}");
     assert!(stderr.contains("content/b.md:3:1"), "{stderr}");
     assert!(stderr.contains("content/c.md:4:1"), "{stderr}");
-    assert!(stderr.ends_with("check found problems: 3 error(s), 0 warning(s)\n"), "{stderr}");
+    assert!(
+        stderr.ends_with("check found problems: 3 error(s), 0 warning(s)\n"),
+        "{stderr}"
+    );
 }

@@ -12,7 +12,8 @@ use serde_json::{json, Map, Value};
 pub struct LangContext {
     pub strings: Strings,
     pub t: Value,
-    pub nav: Vec<(String, String, String)>,
+    /// Top sections: (title, link, folder, language of the title).
+    pub nav: Vec<(String, String, String, String)>,
 }
 
 impl LangContext {
@@ -54,7 +55,7 @@ impl LangContext {
         dirs.sort();
         for (_, title, i) in dirs {
             let s = &site.sections[i];
-            nav.push((title, site.href(&s.path), s.dir.clone()));
+            nav.push((title, site.href(&s.path), s.dir.clone(), s.lang.clone()));
         }
         LangContext { strings, t, nav }
     }
@@ -112,11 +113,11 @@ pub fn base(
     let nav: Vec<Value> = lc
         .nav
         .iter()
-        .map(|(title, href, dir)| {
+        .map(|(title, href, dir, title_lang)| {
             let active = path
                 .trim_start_matches(&format!("{lang}/"))
                 .starts_with(&format!("{dir}/"));
-            json!({ "title": title, "href": format!("{root}{href}"), "active": active })
+            json!({ "title": title, "href": format!("{root}{href}"), "active": active, "lang": title_lang })
         })
         .collect();
     let home = site

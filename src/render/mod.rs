@@ -13,6 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::Rendered;
 use crate::site::{root_of, Site};
 use crate::theme::Theme;
+use crate::translations::Report;
 use context::LangContext;
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
@@ -36,6 +37,7 @@ enum Job {
     TagList(String),
     Tag(String, String, usize),
     Search(String),
+    Translations,
     NotFound,
 }
 
@@ -43,6 +45,7 @@ enum Job {
 pub fn render(
     site: &Site,
     bodies: &Bodies,
+    translations: &Report,
     theme: &Theme,
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
@@ -115,11 +118,14 @@ pub fn render(
                 .map(|l| Job::Search(l.code.clone())),
         );
     }
+    if templates.has("translations.html") && site.config.languages.len() > 1 {
+        jobs.push(Job::Translations);
+    }
     jobs.push(Job::NotFound);
 
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(site, bodies, &langs, templates, job))
+        .map(|job| render_job(site, bodies, translations, &langs, templates, job))
         .collect();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -157,6 +163,7 @@ pub fn render(
 fn render_job(
     site: &Site,
     bodies: &Bodies,
+    translations: &Report,
     langs: &BTreeMap<String, LangContext>,
     templates: &Templates,
     job: &Job,
@@ -197,6 +204,7 @@ fn render_job(
                         json!(l.teacher_notes.as_deref().map(crate::markdown::fragment));
                 }
             }
+            page["outdated"] = json!(translations.outdated.contains(i));
             timeline::decorate(site, lc, *i, &mut page, &root);
             m.insert("alternates".into(), page["alternates"].clone());
             m.insert("page".into(), page);
@@ -220,14 +228,6 @@ fn render_job(
                 .take(sec.paginate_by)
                 .map(|i| context::summary(site, &lc.strings, *i, &root))
                 .collect();
-            let all: Vec<Value> = if sec.pages.len() <= 500 {
-                sec.pages
-                    .iter()
-                    .map(|i| context::summary(site, &lc.strings, *i, &root))
-                    .collect()
-            } else {
-                Vec::new()
-            };
             let subsections: Vec<Value> = sec
                 .subsections
                 .iter()
@@ -246,6 +246,14 @@ fn render_job(
                 })
                 .map(|x| (x.lang.clone(), x.path.clone(), None))
                 .collect();
+            let mut versions = versions;
+            versions.sort_by_key(|(l, _, _)| {
+                site.config
+                    .languages
+                    .iter()
+                    .position(|x| &x.code == l)
+                    .unwrap_or(usize::MAX)
+            });
             let (translations, alternates) =
                 context::translations(site, &versions, &sec.lang, &root);
             let pagination = pagination(
@@ -268,7 +276,6 @@ fn render_job(
                     "content": bodies.sections[*s].html,
                     "href": format!("{root}{}", site.href(&sec.path)),
                     "pages": pages,
-                    "all_pages": all,
                     "count": sec.pages.len(),
                     "subsections": subsections,
                     "print_href": format!("{root}{}", site.href(&format!("{}print/", sec.path))),
@@ -379,6 +386,32 @@ fn render_job(
             let root = root_of(&path);
             let m = context::base(site, lc_of(lang), lang, &path, &root);
             finish(templates, "search.html", m, &path)
+        }
+        Job::Translations => {
+            let path = "translations/".to_string();
+            let root = root_of(&path);
+            let lang = site.config.default_language.clone();
+            let mut m = context::base(site, lc_of(&lang), &lang, &path, &root);
+            let rows: Vec<Value> = translations
+                .rows
+                .iter()
+                .filter(|r| r.states.iter().any(|(_, s)| *s != crate::translations::State::Source))
+                .map(|r| {
+                    let key = &r.key;
+                    let source = site.in_lang(key, &lang).map(|i| crate::translations::content_hash(&site.pages[i].doc.source)).unwrap_or_default();
+                    let states: Vec<Value> = r
+                        .states
+                        .iter()
+                        .map(|(l, st)| {
+                            let href = site.translations[key].iter().find(|(x, _)| x == l).map(|(_, i)| format!("{root}{}", site.href(&site.pages[*i].path)));
+                            json!({ "lang": l, "state": st, "href": href })
+                        })
+                        .collect();
+                    json!({ "key": key, "title": r.title, "kind": r.kind, "href": format!("{root}{}", site.href(&r.path)), "hash": source, "states": states })
+                })
+                .collect();
+            m.insert("rows".into(), Value::Array(rows));
+            finish(templates, "translations.html", m, &path)
         }
         Job::NotFound => {
             let lang = site.config.default_language.clone();

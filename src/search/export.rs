@@ -1,0 +1,284 @@
+//! Export of the built index into the client files (see [`super::format`]).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::analyse;
+use super::format::{base64, encode_postings, put_str, put_varint, IDF_SCALE, MAGIC};
+use super::index::Built;
+use super::{IndexStats, SearchError};
+
+/// Characters of description + body kept per document for excerpts.
+pub const EXCERPT_CHARS: usize = 480;
+
+/// BM25 idf as tantivy computes it, quantised.
+pub fn idf_q(df: u64, n: u64) -> u64 {
+    let (df, n) = (df as f64, n as f64);
+    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+    (idf * IDF_SCALE).round().max(1.0) as u64
+}
+
+/// The files of the client index: path relative to `search/` and bytes.
+pub struct Files {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub terms: usize,
+    pub shards: usize,
+}
+
+fn sorted_unique<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
+    values
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+fn index_of(list: &[String], v: &str) -> u64 {
+    list.binary_search_by(|x| x.as_str().cmp(v)).unwrap_or(0) as u64
+}
+
+/// The text kept for excerpts: description and body, NFKC, cut at a word boundary.
+pub fn excerpt_source(description: &str, body: &str) -> String {
+    let joined = if description.is_empty() {
+        body.to_string()
+    } else if body.is_empty() {
+        description.to_string()
+    } else {
+        format!("{description} — {body}")
+    };
+    let text = analyse::normalise(&joined.split_whitespace().collect::<Vec<_>>().join(" "));
+    if text.chars().count() <= EXCERPT_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(EXCERPT_CHARS).collect();
+    match cut.rfind(' ') {
+        Some(i) if i > cut.len() / 2 => format!("{}…", &cut[..i]),
+        _ => format!("{cut}…"),
+    }
+}
+
+/// Lays out every file of the client index.
+pub fn layout(built: &Built) -> Files {
+    let n = built.docs.len() as u32;
+    let langs = sorted_unique(built.docs.iter().map(|d| &d.lang));
+    let kinds = sorted_unique(built.docs.iter().map(|d| &d.kind));
+    let cities = sorted_unique(built.docs.iter().flat_map(|d| &d.cities));
+    let fields = sorted_unique(built.docs.iter().flat_map(|d| &d.fields));
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+
+    // Postings of every term, and the shards of the dictionary.
+    let encoded: Vec<Vec<u8>> = built
+        .terms
+        .par_iter()
+        .map(|(_, p)| {
+            let mut b = Vec::new();
+            encode_postings(&mut b, p, n);
+            b
+        })
+        .collect();
+    let total: usize = encoded
+        .iter()
+        .zip(&built.terms)
+        .map(|(e, t)| e.len() + t.0.len() + 4)
+        .sum();
+    // Shard size balancing the manifest (≈5 bytes a shard) against ~3 shards a query.
+    let target = ((5.0 * total as f64 / 3.0).sqrt() as usize).clamp(1024, 8192);
+    let inline_max = target / 4;
+    let mut bounds: Vec<String> = Vec::new();
+    let mut shard: Vec<u8> = Vec::new();
+    let mut shard_terms = 0u64;
+    let mut prev_term = "";
+    let mut postings_files = 0usize;
+    let mut shards: Vec<Vec<u8>> = Vec::new();
+    let flush = |shard: &mut Vec<u8>, count: &mut u64, shards: &mut Vec<Vec<u8>>| {
+        let mut b = Vec::with_capacity(shard.len() + 4);
+        put_varint(&mut b, *count);
+        b.append(shard);
+        shards.push(b);
+        *count = 0;
+    };
+    for ((term, postings), enc) in built.terms.iter().zip(&encoded) {
+        if shard_terms == 0 {
+            // Lower bound: the shortest prefix of this term above the previous shard's last term.
+            let mut bound = String::new();
+            if !bounds.is_empty() {
+                for c in term.chars() {
+                    bound.push(c);
+                    if bound.as_str() > prev_term {
+                        break;
+                    }
+                }
+            }
+            bounds.push(bound);
+            prev_term = "";
+        }
+        let shared = term
+            .bytes()
+            .zip(prev_term.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        // Never split a UTF-8 sequence.
+        let shared = (0..=shared)
+            .rev()
+            .find(|i| term.is_char_boundary(*i))
+            .unwrap_or(0);
+        put_varint(&mut shard, shared as u64);
+        put_str(&mut shard, &term[shared..]);
+        put_varint(&mut shard, postings.len() as u64);
+        put_varint(&mut shard, idf_q(postings.len() as u64, u64::from(n)));
+        if enc.len() > inline_max {
+            postings_files += 1;
+            put_varint(&mut shard, postings_files as u64);
+            files.push((format!("p/{}.bin", postings_files - 1), enc.clone()));
+        } else {
+            put_varint(&mut shard, 0);
+            put_varint(&mut shard, enc.len() as u64);
+            shard.extend_from_slice(enc);
+        }
+        shard_terms += 1;
+        prev_term = term;
+        if shard.len() >= target {
+            flush(&mut shard, &mut shard_terms, &mut shards);
+        }
+    }
+    if shard_terms > 0 {
+        flush(&mut shard, &mut shard_terms, &mut shards);
+    }
+    let num_shards = shards.len();
+    for (i, s) in shards.into_iter().enumerate() {
+        files.push((format!("s/{i}.bin"), s));
+    }
+
+    // Manifest.
+    let mut m = Vec::new();
+    m.extend_from_slice(MAGIC);
+    put_varint(&mut m, u64::from(n));
+    for list in [&langs, &kinds, &cities, &fields] {
+        put_varint(&mut m, list.len() as u64);
+        for s in list.iter() {
+            put_str(&mut m, s);
+        }
+    }
+    let mut groups: Vec<(u64, u64, u64, u64)> = Vec::new();
+    for (i, d) in built.docs.iter().enumerate() {
+        let (l, k) = (index_of(&langs, &d.lang), index_of(&kinds, &d.kind));
+        match groups.last_mut() {
+            Some(g) if g.0 == l && g.1 == k => g.3 += 1,
+            _ => groups.push((l, k, i as u64, 1)),
+        }
+    }
+    put_varint(&mut m, groups.len() as u64);
+    for g in &groups {
+        for v in [g.0, g.1, g.2, g.3] {
+            put_varint(&mut m, v);
+        }
+    }
+    let years: Vec<i32> = built.docs.iter().filter_map(|d| d.year).collect();
+    let (ymin, ymax) = (
+        years.iter().copied().min().unwrap_or(0),
+        years.iter().copied().max().unwrap_or(0),
+    );
+    put_varint(&mut m, (i64::from(ymin) + 10000).max(0) as u64);
+    put_varint(
+        &mut m,
+        if years.is_empty() {
+            0
+        } else {
+            (ymax - ymin + 1) as u64
+        },
+    );
+    put_varint(&mut m, num_shards as u64);
+    for b in &bounds {
+        put_str(&mut m, b);
+    }
+    files.push(("manifest.bin".to_string(), m));
+
+    // Facets.
+    for (prefix, values, get) in [
+        (
+            "c",
+            &cities,
+            (|d: &super::SearchDoc| &d.cities) as fn(&super::SearchDoc) -> &Vec<String>,
+        ),
+        ("f", &fields, |d: &super::SearchDoc| &d.fields),
+    ] {
+        for (vi, v) in values.iter().enumerate() {
+            let docs: Vec<u32> = built
+                .docs
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| get(d).contains(v))
+                .map(|(i, _)| i as u32)
+                .collect();
+            let mut b = Vec::new();
+            put_varint(&mut b, docs.len() as u64);
+            let mut prev = 0;
+            for (i, d) in docs.iter().enumerate() {
+                put_varint(&mut b, u64::from(if i == 0 { *d } else { d - prev }));
+                prev = *d;
+            }
+            files.push((format!("f/{prefix}{vi}.bin"), b));
+        }
+    }
+    let mut y = Vec::new();
+    for d in &built.docs {
+        put_varint(&mut y, d.year.map_or(0, |v| (v - ymin + 1) as u64));
+    }
+    files.push(("f/year.bin".to_string(), y));
+
+    // Documents.
+    let docs: Vec<(String, Vec<u8>)> = built
+        .docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut b = Vec::new();
+            put_str(&mut b, &d.url);
+            put_str(&mut b, &analyse::normalise(&d.title));
+            put_str(&mut b, &excerpt_source(&d.description, &d.body));
+            (format!("d/{i}.bin"), b)
+        })
+        .collect();
+    files.extend(docs);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Files {
+        files,
+        terms: built.terms.len(),
+        shards: num_shards,
+    }
+}
+
+/// The `.js` twin of a binary file, for `file://` where `fetch` is not allowed.
+pub fn js_twin(path: &str, bytes: &[u8]) -> String {
+    format!("kizunaSearchData(\"{path}\",\"{}\");\n", base64(bytes))
+}
+
+/// Writes the client index into `dir` (`out/search/`), replacing a previous one.
+pub fn write(built: &Built, dir: &Path) -> Result<IndexStats, SearchError> {
+    let files = layout(built);
+    let werr = |path: &Path, source| SearchError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    for sub in ["s", "p", "d", "f"] {
+        let p = dir.join(sub);
+        if p.exists() {
+            std::fs::remove_dir_all(&p).map_err(|e| werr(&p, e))?;
+        }
+        std::fs::create_dir_all(&p).map_err(|e| werr(&p, e))?;
+    }
+    files.files.par_iter().try_for_each(|(name, bytes)| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).map_err(|e| werr(&p, e))?;
+        let js = p.with_extension("js");
+        std::fs::write(&js, js_twin(name, bytes)).map_err(|e| werr(&js, e))
+    })?;
+    Ok(IndexStats {
+        documents: built.docs.len(),
+        terms: files.terms,
+        bytes: files.files.iter().map(|f| f.1.len() as u64).sum(),
+        shards: files.shards,
+    })
+}

@@ -1,0 +1,210 @@
+//! The binary format of the client index, shared by the writer ([`super::export`]), the Rust
+//! reader ([`super::query`]) and the JavaScript client. All integers are unsigned LEB128
+//! varints; strings are a varint byte length followed by UTF-8.
+//!
+//! * manifest: `KZS1`, N docs, langs, kinds, cities, fields (string lists), groups
+//!   (lang, kind, first doc, count; documents are numbered by lang, kind, URL), year min+10000
+//!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty);
+//! * shard: term count, then per term: bytes shared with the previous term, suffix, df,
+//!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings);
+//! * postings: encoding (0 = doc deltas, 1 = bitset over all docs), the docs, then one impact
+//!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=255);
+//! * doc: URL, title, excerpt text (NFKC);
+//! * facet value: doc count, doc deltas; year: one byte per doc (year - min + 1, 0 = none).
+
+use super::SearchError;
+
+pub const MAGIC: &[u8; 4] = b"KZS1";
+
+/// Scale of quantised idf values (idf × 1000).
+pub const IDF_SCALE: f64 = 1000.0;
+
+pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+pub fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Encodes postings (sorted doc ids with impacts) in the smaller of the two encodings.
+pub fn encode_postings(out: &mut Vec<u8>, postings: &[(u32, u8)], num_docs: u32) {
+    let mut deltas = Vec::new();
+    let mut prev = 0u32;
+    for (i, (d, _)) in postings.iter().enumerate() {
+        put_varint(&mut deltas, u64::from(if i == 0 { *d } else { d - prev }));
+        prev = *d;
+    }
+    let bitset_len = num_docs.div_ceil(8) as usize;
+    if bitset_len < deltas.len() {
+        out.push(1);
+        let mut bits = vec![0u8; bitset_len];
+        for (d, _) in postings {
+            bits[(*d / 8) as usize] |= 1 << (d % 8);
+        }
+        out.extend_from_slice(&bits);
+    } else {
+        out.push(0);
+        out.extend_from_slice(&deltas);
+    }
+    out.extend(postings.iter().map(|p| p.1));
+}
+
+/// A reading cursor over one file.
+pub struct Reader<'a> {
+    pub buf: &'a [u8],
+    pub pos: usize,
+    pub name: &'a str,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8], name: &'a str) -> Self {
+        Reader { buf, pos: 0, name }
+    }
+
+    fn corrupt(&self, reason: &str) -> SearchError {
+        SearchError::Corrupt {
+            path: self.name.to_string(),
+            reason: format!("{reason} at byte {}", self.pos),
+        }
+    }
+
+    pub fn byte(&mut self) -> Result<u8, SearchError> {
+        let b = *self
+            .buf
+            .get(self.pos)
+            .ok_or_else(|| self.corrupt("unexpected end"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    pub fn varint(&mut self) -> Result<u64, SearchError> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            if shift > 63 {
+                return Err(self.corrupt("varint too long"));
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+
+    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], SearchError> {
+        if self.pos + n > self.buf.len() {
+            return Err(self.corrupt("unexpected end"));
+        }
+        let s = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+
+    pub fn string(&mut self) -> Result<String, SearchError> {
+        let n = self.varint()? as usize;
+        let b = self.bytes(n)?;
+        String::from_utf8(b.to_vec()).map_err(|_| self.corrupt("invalid UTF-8"))
+    }
+
+    pub fn strings(&mut self) -> Result<Vec<String>, SearchError> {
+        let n = self.varint()? as usize;
+        (0..n).map(|_| self.string()).collect()
+    }
+
+    /// Decodes postings written by [`encode_postings`] for a term of document frequency `df`.
+    pub fn postings(&mut self, df: usize, num_docs: u32) -> Result<Vec<(u32, u8)>, SearchError> {
+        let encoding = self.byte()?;
+        let mut docs = Vec::with_capacity(df);
+        match encoding {
+            0 => {
+                let mut prev = 0u64;
+                for i in 0..df {
+                    let d = self.varint()?;
+                    prev = if i == 0 { d } else { prev + d };
+                    docs.push(prev as u32);
+                }
+            }
+            1 => {
+                let bits = self.bytes(num_docs.div_ceil(8) as usize)?;
+                for (i, b) in bits.iter().enumerate() {
+                    for j in 0..8 {
+                        if b & (1 << j) != 0 {
+                            docs.push((i * 8 + j) as u32);
+                        }
+                    }
+                }
+                if docs.len() != df {
+                    return Err(self.corrupt("bitset does not match df"));
+                }
+            }
+            _ => return Err(self.corrupt("unknown postings encoding")),
+        }
+        let impacts = self.bytes(df)?;
+        Ok(docs.into_iter().zip(impacts.iter().copied()).collect())
+    }
+}
+
+/// Standard base64 (for the `.js` twins of binary files).
+pub fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        s.push(A[(n >> 18) as usize & 63] as char);
+        s.push(A[(n >> 12) as usize & 63] as char);
+        s.push(if c.len() > 1 {
+            A[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        s.push(if c.len() > 2 {
+            A[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_and_postings_round_trip() {
+        let mut b = Vec::new();
+        put_varint(&mut b, 300);
+        put_str(&mut b, "ရေ");
+        let sparse = vec![(3, 10), (700, 255)];
+        encode_postings(&mut b, &sparse, 1000);
+        let dense: Vec<(u32, u8)> = (0..40).map(|d| (d, 1)).collect();
+        encode_postings(&mut b, &dense, 40);
+        let mut r = Reader::new(&b, "t");
+        assert_eq!(r.varint().unwrap(), 300);
+        assert_eq!(r.string().unwrap(), "ရေ");
+        assert_eq!(r.postings(2, 1000).unwrap(), sparse);
+        assert_eq!(r.postings(40, 40).unwrap(), dense);
+        assert_eq!(r.pos, b.len());
+    }
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+    }
+}

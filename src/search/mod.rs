@@ -1,0 +1,109 @@
+//! Client-side search: tantivy analyses the documents and computes BM25 statistics at build time;
+//! the index is exported as compact binary shards under `out/search/`, which the dependency-free
+//! JavaScript client (`themes/default/static/search/kizuna-search.js`) and [`query`] read with
+//! the same ranking.
+//!
+//! Layout of `out/search/` (every `.bin` also exists as `.js` calling
+//! `window.kizunaSearchData(path, base64)`, for `file://`):
+//! * `manifest.bin` — documents, facet values, language/kind ranges of document ids, shard bounds;
+//! * `s/<n>.bin` — shards of the term dictionary by term range, postings inline for rare terms;
+//! * `p/<n>.bin` — postings of frequent terms, fetched only when the term is queried;
+//! * `d/<doc>.bin` — title, URL and excerpt text of one document, fetched for results shown;
+//! * `f/c<n>.bin`, `f/f<n>.bin`, `f/year.bin` — city, field and year facets, fetched when filtering.
+
+pub mod analyse;
+pub mod export;
+pub mod format;
+pub mod index;
+pub mod query;
+
+pub use query::{query, query_with_stats, QueryStats};
+
+/// One document as the core hands it to the search index.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SearchDoc {
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+    pub kind: String,
+    pub description: String,
+    pub headings: Vec<String>,
+    /// Plain text.
+    pub body: String,
+    pub cities: Vec<String>,
+    pub fields: Vec<String>,
+    pub year: Option<i32>,
+}
+
+/// What [`write_index`] wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    pub documents: usize,
+    pub terms: usize,
+    /// Bytes of the binary index files (the `.js` twins for `file://` not counted).
+    pub bytes: u64,
+    pub shards: usize,
+}
+
+/// Options of a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryOptions {
+    pub lang: Option<String>,
+    pub kind: Option<String>,
+    pub city: Option<String>,
+    pub field: Option<String>,
+    pub limit: usize,
+    /// The reader's language: its results rank first.
+    pub prefer_lang: Option<String>,
+}
+
+impl Default for QueryOptions {
+    fn default() -> Self {
+        QueryOptions {
+            lang: None,
+            kind: None,
+            city: None,
+            field: None,
+            limit: 10,
+            prefer_lang: None,
+        }
+    }
+}
+
+/// One result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub url: String,
+    pub title: String,
+    pub lang: String,
+    pub kind: String,
+    /// HTML: escaped text with matches in `<mark>`.
+    pub excerpt: String,
+    pub score: f32,
+}
+
+/// Errors of the search stage.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index: cannot write {path}: {source}")]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("search index: cannot read {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("search index: {path} is not a kizuna search index file ({reason})")]
+    Corrupt { path: String, reason: String },
+}
+
+/// Writes the client index under `out/search/` (next to kizuna-search.js that the theme ships).
+pub fn write_index(docs: &[SearchDoc], out: &std::path::Path) -> Result<IndexStats, SearchError> {
+    let built = index::build(docs)?;
+    export::write(&built, &out.join("search"))
+}

@@ -1,0 +1,614 @@
+//! Queries over the exported client index, with exactly the algorithm of the JavaScript client
+//! (`kizuna-search.js`): integer scores, the same files read in the same way.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::analyse::{self, ParsedQuery, TokenKind};
+use super::format::{Reader, MAGIC};
+use super::{Hit, QueryOptions, SearchError};
+
+/// Weight of an exact (folded) match of a query word.
+pub const W_EXACT: u64 = 10;
+/// Extra weight when the word's diacritics match too.
+pub const W_DIACRITICS: u64 = 4;
+/// Weight of a completion of the word being typed.
+pub const W_PREFIX: u64 = 6;
+/// Weight of a word one typo away.
+pub const W_FUZZY: u64 = 5;
+/// The word being typed is completed from this many characters on.
+pub const MIN_PREFIX_CHARS: usize = 3;
+/// Completions looked up for the word being typed (most frequent first).
+pub const MAX_PREFIX_TERMS: usize = 5;
+/// Words of this many characters tolerate one typo.
+pub const MIN_FUZZY_CHARS: usize = 5;
+/// Typo candidates looked up.
+pub const MAX_FUZZY_TERMS: usize = 3;
+/// At most this many shards are read to find typo candidates.
+pub const MAX_FUZZY_SHARDS: usize = 2;
+/// Characters of an excerpt, and of context before the first match.
+pub const EXCERPT_WINDOW: usize = 200;
+pub const EXCERPT_BEFORE: usize = 60;
+
+/// Bytes and files read by one query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryStats {
+    pub bytes: u64,
+    pub files: usize,
+}
+
+pub(crate) struct Manifest {
+    pub num_docs: u32,
+    pub langs: Vec<String>,
+    pub kinds: Vec<String>,
+    pub cities: Vec<String>,
+    pub fields: Vec<String>,
+    /// (lang, kind, first doc, count)
+    pub groups: Vec<(usize, usize, u32, u32)>,
+    pub year_min: i64,
+    #[allow(dead_code)]
+    pub year_span: u64,
+    pub bounds: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Entry {
+    term: String,
+    df: usize,
+    idf: u64,
+    /// Postings file number, or the inline postings.
+    postings: Result<usize, Vec<u8>>,
+}
+
+struct Store {
+    dir: PathBuf,
+    cache: HashMap<String, Vec<u8>>,
+    stats: QueryStats,
+}
+
+impl Store {
+    fn load(&mut self, name: &str) -> Result<&[u8], SearchError> {
+        if !self.cache.contains_key(name) {
+            let path = self.dir.join(name);
+            let bytes =
+                std::fs::read(&path).map_err(|source| SearchError::Read { path, source })?;
+            self.stats.bytes += bytes.len() as u64;
+            self.stats.files += 1;
+            self.cache.insert(name.to_string(), bytes);
+        }
+        Ok(&self.cache[name])
+    }
+}
+
+pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
+    let mut r = Reader::new(b, "manifest.bin");
+    if r.bytes(4)? != MAGIC {
+        return Err(SearchError::Corrupt {
+            path: "manifest.bin".into(),
+            reason: "bad magic".into(),
+        });
+    }
+    let num_docs = r.varint()? as u32;
+    let langs = r.strings()?;
+    let kinds = r.strings()?;
+    let cities = r.strings()?;
+    let fields = r.strings()?;
+    let ng = r.varint()? as usize;
+    let mut groups = Vec::with_capacity(ng);
+    for _ in 0..ng {
+        groups.push((
+            r.varint()? as usize,
+            r.varint()? as usize,
+            r.varint()? as u32,
+            r.varint()? as u32,
+        ));
+    }
+    let year_min = r.varint()? as i64 - 10000;
+    let year_span = r.varint()?;
+    let bounds = r.strings()?;
+    Ok(Manifest {
+        num_docs,
+        langs,
+        kinds,
+        cities,
+        fields,
+        groups,
+        year_min,
+        year_span,
+        bounds,
+    })
+}
+
+fn parse_shard(b: &[u8], name: &str) -> Result<Vec<Entry>, SearchError> {
+    let mut r = Reader::new(b, name);
+    let n = r.varint()? as usize;
+    let mut out: Vec<Entry> = Vec::with_capacity(n);
+    let mut prev = String::new();
+    for _ in 0..n {
+        let shared = r.varint()? as usize;
+        let suffix = r.string()?;
+        let term = format!("{}{}", prev.get(..shared).unwrap_or(""), suffix);
+        let df = r.varint()? as usize;
+        let idf = r.varint()?;
+        let file = r.varint()? as usize;
+        let postings = if file == 0 {
+            let len = r.varint()? as usize;
+            Err(r.bytes(len)?.to_vec())
+        } else {
+            Ok(file - 1)
+        };
+        prev = term.clone();
+        out.push(Entry {
+            term,
+            df,
+            idf,
+            postings,
+        });
+    }
+    Ok(out)
+}
+
+/// The shard holding `term`: the last one whose lower bound is ≤ `term`.
+fn shard_of(bounds: &[String], term: &str) -> usize {
+    bounds
+        .partition_point(|b| b.as_str() <= term)
+        .saturating_sub(1)
+}
+
+/// Shards that may hold terms starting with `prefix`.
+fn shard_range(bounds: &[String], prefix: &str) -> (usize, usize) {
+    let upper = format!("{prefix}\u{10FFFF}");
+    (shard_of(bounds, prefix), shard_of(bounds, &upper))
+}
+
+/// Damerau–Levenshtein distance ≤ 1 (on characters).
+pub fn within_one_edit(a: &[char], b: &[char]) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if p == la && p == lb {
+        return true;
+    }
+    let (ra, rb) = (&a[p..], &b[p..]);
+    if la == lb {
+        ra[1..] == rb[1..]
+            || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+    } else if la > lb {
+        ra[1..] == *rb
+    } else {
+        *ra == rb[1..]
+    }
+}
+
+struct Engine {
+    store: Store,
+    m: Manifest,
+    shards: BTreeMap<usize, Vec<Entry>>,
+}
+
+impl Engine {
+    fn shard(&mut self, i: usize) -> Result<&Vec<Entry>, SearchError> {
+        if !self.shards.contains_key(&i) {
+            let name = format!("s/{i}.bin");
+            let entries = parse_shard(self.store.load(&name)?, &name)?;
+            self.shards.insert(i, entries);
+        }
+        Ok(&self.shards[&i])
+    }
+
+    fn lookup(&mut self, term: &str) -> Result<Option<Entry>, SearchError> {
+        if self.m.bounds.is_empty() {
+            return Ok(None);
+        }
+        let i = shard_of(&self.m.bounds, term);
+        Ok(self.shard(i)?.iter().find(|e| e.term == term).cloned())
+    }
+
+    fn with_prefix(
+        &mut self,
+        prefix: &str,
+        shards: (usize, usize),
+    ) -> Result<Vec<Entry>, SearchError> {
+        let mut out = Vec::new();
+        for i in shards.0..=shards.1 {
+            out.extend(
+                self.shard(i)?
+                    .iter()
+                    .filter(|e| e.term.starts_with(prefix))
+                    .cloned(),
+            );
+        }
+        Ok(out)
+    }
+
+    fn postings(&mut self, e: &Entry) -> Result<Vec<(u32, u8)>, SearchError> {
+        let n = self.m.num_docs;
+        match &e.postings {
+            Err(inline) => Reader::new(inline, "inline postings").postings(e.df, n),
+            Ok(file) => {
+                let name = format!("p/{file}.bin");
+                let b = self.store.load(&name)?;
+                Reader::new(b, &name).postings(e.df, n)
+            }
+        }
+    }
+
+    fn facet(&mut self, name: &str) -> Result<Vec<u32>, SearchError> {
+        let b = self.store.load(name)?.to_vec();
+        let mut r = Reader::new(&b, name);
+        let n = r.varint()? as usize;
+        let mut out = Vec::with_capacity(n);
+        let mut prev = 0u64;
+        for i in 0..n {
+            let d = r.varint()?;
+            prev = if i == 0 { d } else { prev + d };
+            out.push(prev as u32);
+        }
+        Ok(out)
+    }
+
+    fn doc(&mut self, d: u32) -> Result<(String, String, String), SearchError> {
+        let name = format!("d/{d}.bin");
+        let b = self.store.load(&name)?;
+        let mut r = Reader::new(b, &name);
+        Ok((r.string()?, r.string()?, r.string()?))
+    }
+
+    fn group_of(&self, d: u32) -> (usize, usize) {
+        let i = self
+            .m
+            .groups
+            .partition_point(|g| g.2 <= d)
+            .saturating_sub(1);
+        self.m.groups.get(i).map_or((0, 0), |g| (g.0, g.1))
+    }
+
+    /// Alternatives of each query term: (entry, weight, counts for coverage).
+    fn alternatives(
+        &mut self,
+        pq: &ParsedQuery,
+    ) -> Result<Vec<Vec<(Entry, u64, bool)>>, SearchError> {
+        let mut out = Vec::new();
+        let last = pq.terms.len().saturating_sub(1);
+        for (i, qt) in pq.terms.iter().enumerate() {
+            let mut alts = Vec::new();
+            if let Some(e) = self.lookup(&qt.term)? {
+                alts.push((e, W_EXACT, true));
+            }
+            if let Some(x) = &qt.exact {
+                if let Some(e) = self.lookup(x)? {
+                    alts.push((e, W_DIACRITICS, false));
+                }
+            }
+            let chars: Vec<char> = qt.term.chars().collect();
+            if i == last
+                && pq.last_is_prefix
+                && chars.len() >= MIN_PREFIX_CHARS
+                && !self.m.bounds.is_empty()
+            {
+                let range = shard_range(&self.m.bounds, &qt.term);
+                let mut c: Vec<Entry> = self
+                    .with_prefix(&qt.term, range)?
+                    .into_iter()
+                    .filter(|e| e.term != qt.term)
+                    .collect();
+                c.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.term.cmp(&b.term)));
+                alts.extend(
+                    c.into_iter()
+                        .take(MAX_PREFIX_TERMS)
+                        .map(|e| (e, W_PREFIX, true)),
+                );
+            }
+            if qt.is_word
+                && !qt.phrase
+                && chars.len() >= MIN_FUZZY_CHARS
+                && alts.is_empty()
+                && !self.m.bounds.is_empty()
+            {
+                let mut k = 1;
+                while k < chars.len() {
+                    let p: String = chars[..k].iter().collect();
+                    let r = shard_range(&self.m.bounds, &p);
+                    if r.1 - r.0 < MAX_FUZZY_SHARDS {
+                        break;
+                    }
+                    k += 1;
+                }
+                let p: String = chars[..k].iter().collect();
+                let range = shard_range(&self.m.bounds, &p);
+                let mut c: Vec<Entry> = self
+                    .with_prefix(&p, range)?
+                    .into_iter()
+                    .filter(|e| within_one_edit(&chars, &e.term.chars().collect::<Vec<_>>()))
+                    .collect();
+                c.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.term.cmp(&b.term)));
+                alts.extend(
+                    c.into_iter()
+                        .take(MAX_FUZZY_TERMS)
+                        .map(|e| (e, W_FUZZY, true)),
+                );
+            }
+            out.push(alts);
+        }
+        Ok(out)
+    }
+}
+
+/// Whether the analysed `text` holds the term sequence `seq` at consecutive positions.
+pub fn has_phrase(text: &str, seq: &[String]) -> bool {
+    let mut at: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for t in analyse::index_tokens(text) {
+        if t.kind == TokenKind::Main {
+            at.entry(t.position).or_default().push(t.term);
+        }
+    }
+    at.keys().any(|p| {
+        seq.iter()
+            .enumerate()
+            .all(|(j, s)| at.get(&(p + j as u32)).is_some_and(|v| v.contains(s)))
+    })
+}
+
+fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// An HTML excerpt of `text` (already NFKC) around the first match, matches in `<mark>`.
+pub fn excerpt(text: &str, terms: &[String]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    // Byte offset → char index.
+    let mut ci = vec![0usize; text.len() + 1];
+    for (n, (b, _)) in text.char_indices().enumerate() {
+        ci[b] = n;
+    }
+    ci[text.len()] = chars.len();
+    let mut spans: Vec<(usize, usize)> = analyse::index_tokens(text)
+        .into_iter()
+        .filter(|t| terms.contains(&t.term))
+        .map(|t| (ci[t.start], ci[t.end]))
+        .collect();
+    spans.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for s in spans {
+        match merged.last_mut() {
+            Some(l) if s.0 <= l.1 => l.1 = l.1.max(s.1),
+            _ => merged.push(s),
+        }
+    }
+    let mut start = 0;
+    if let Some(first) = merged.first() {
+        if first.0 > EXCERPT_BEFORE {
+            start = first.0 - EXCERPT_BEFORE;
+            if let Some(sp) = chars[start..first.0].iter().position(|c| *c == ' ') {
+                start += sp + 1;
+            }
+        }
+    }
+    let mut end = (start + EXCERPT_WINDOW).min(chars.len());
+    if end < chars.len() {
+        let from = end.saturating_sub(30).max(start);
+        if let Some(sp) = chars[from..end].iter().rposition(|c| *c == ' ') {
+            end = from + sp;
+        }
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for (s, e) in merged {
+        let (s, e) = (s.max(start), e.min(end));
+        if s >= e {
+            continue;
+        }
+        out.push_str(&escape(&chars[at..s].iter().collect::<String>()));
+        out.push_str("<mark>");
+        out.push_str(&escape(&chars[s..e].iter().collect::<String>()));
+        out.push_str("</mark>");
+        at = e;
+    }
+    if at < end {
+        out.push_str(&escape(&chars[at..end].iter().collect::<String>()));
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Queries an index previously written by write_index (reads out/search/), same ranking as the
+/// JS client.
+pub fn query(out: &Path, q: &str, opts: &QueryOptions) -> Result<(usize, Vec<Hit>), SearchError> {
+    query_with_stats(out, q, opts, None).map(|(n, h, _)| (n, h))
+}
+
+/// [`query`] with a year range filter, also reporting the bytes a client would fetch.
+pub fn query_with_stats(
+    out: &Path,
+    q: &str,
+    opts: &QueryOptions,
+    years: Option<(i32, i32)>,
+) -> Result<(usize, Vec<Hit>, QueryStats), SearchError> {
+    let mut store = Store {
+        dir: out.join("search"),
+        cache: HashMap::new(),
+        stats: QueryStats::default(),
+    };
+    let m = parse_manifest(store.load("manifest.bin")?)?;
+    let mut eng = Engine {
+        store,
+        m,
+        shards: BTreeMap::new(),
+    };
+    let pq = analyse::parse_query(q);
+    if pq.terms.is_empty() {
+        return Ok((0, Vec::new(), eng.store.stats));
+    }
+    let alts = eng.alternatives(&pq)?;
+
+    // Accumulate (coverage, score) per document.
+    let mut acc: BTreeMap<u32, (u32, u64)> = BTreeMap::new();
+    for group in &alts {
+        let mut best: BTreeMap<u32, (u64, u64)> = BTreeMap::new(); // doc → (main max, bonus sum)
+        for (e, w, main) in group {
+            for (d, imp) in eng.postings(e)? {
+                let s = w * e.idf * u64::from(imp);
+                let b = best.entry(d).or_insert((0, 0));
+                if *main {
+                    b.0 = b.0.max(s);
+                } else {
+                    b.1 += s;
+                }
+            }
+        }
+        for (d, (main, bonus)) in best {
+            if main > 0 {
+                let a = acc.entry(d).or_insert((0, 0));
+                a.0 += 1;
+                a.1 += main + bonus;
+            }
+        }
+    }
+
+    // Filters.
+    let want = |list: &[String], v: &Option<String>| -> Option<Option<usize>> {
+        v.as_ref().map(|v| list.iter().position(|x| x == v))
+    };
+    let lang = want(&eng.m.langs, &opts.lang);
+    let kind = want(&eng.m.kinds, &opts.kind);
+    let city = match want(&eng.m.cities, &opts.city) {
+        Some(Some(i)) => Some(eng.facet(&format!("f/c{i}.bin"))?),
+        Some(None) => Some(Vec::new()),
+        None => None,
+    };
+    let field = match want(&eng.m.fields, &opts.field) {
+        Some(Some(i)) => Some(eng.facet(&format!("f/f{i}.bin"))?),
+        Some(None) => Some(Vec::new()),
+        None => None,
+    };
+    let year_of: Option<Vec<u64>> = match years {
+        Some(_) => {
+            let b = eng.store.load("f/year.bin")?.to_vec();
+            let mut r = Reader::new(&b, "f/year.bin");
+            Some(
+                (0..eng.m.num_docs)
+                    .map(|_| r.varint())
+                    .collect::<Result<_, _>>()?,
+            )
+        }
+        None => None,
+    };
+    let prefer = opts
+        .prefer_lang
+        .as_ref()
+        .and_then(|p| eng.m.langs.iter().position(|x| x == p));
+    let mut cands: Vec<(u32, u32, bool, u64)> = Vec::new(); // doc, coverage, preferred, score
+    for (d, (cov, score)) in acc {
+        let (l, k) = eng.group_of(d);
+        if lang.is_some_and(|x| x != Some(l)) || kind.is_some_and(|x| x != Some(k)) {
+            continue;
+        }
+        if city.as_ref().is_some_and(|c| c.binary_search(&d).is_err())
+            || field.as_ref().is_some_and(|c| c.binary_search(&d).is_err())
+        {
+            continue;
+        }
+        if let (Some((from, to)), Some(ys)) = (years, &year_of) {
+            let y = ys[d as usize];
+            if y == 0 {
+                continue;
+            }
+            let y = eng.m.year_min + y as i64 - 1;
+            if y < i64::from(from) || y > i64::from(to) {
+                continue;
+            }
+        }
+        cands.push((d, cov, prefer == Some(l), score));
+    }
+    let max_cov = cands.iter().map(|c| c.1).max().unwrap_or(0);
+    cands.retain(|c| c.1 == max_cov);
+    cands.sort_by(|a, b| b.2.cmp(&a.2).then(b.3.cmp(&a.3)).then(a.0.cmp(&b.0)));
+    let total = cands.len();
+
+    // Quoted phrases: among the first candidates, those holding the phrases come first.
+    let limit = opts.limit.max(1);
+    if !pq.phrases.is_empty() {
+        let n = cands.len().min(limit * 3);
+        let mut ok = Vec::with_capacity(n);
+        for c in &cands[..n] {
+            let (_, title, text) = eng.doc(c.0)?;
+            let t = format!("{title}\n{text}");
+            ok.push(pq.phrases.iter().all(|p| has_phrase(&t, p)));
+        }
+        let mut head: Vec<(bool, (u32, u32, bool, u64))> =
+            ok.into_iter().zip(cands[..n].iter().copied()).collect();
+        head.sort_by(|a, b| b.0.cmp(&a.0));
+        for (i, h) in head.into_iter().enumerate() {
+            cands[i] = h.1;
+        }
+    }
+
+    let mut marks: Vec<String> = alts.iter().flatten().map(|a| a.0.term.clone()).collect();
+    marks.sort();
+    marks.dedup();
+    let mut hits = Vec::new();
+    for c in cands.iter().take(limit) {
+        let (url, title, text) = eng.doc(c.0)?;
+        let (l, k) = eng.group_of(c.0);
+        hits.push(Hit {
+            url,
+            title,
+            lang: eng.m.langs.get(l).cloned().unwrap_or_default(),
+            kind: eng.m.kinds.get(k).cloned().unwrap_or_default(),
+            excerpt: excerpt(&text, &marks),
+            score: c.3 as f32 / 1e4,
+        });
+    }
+    Ok((total, hits, eng.store.stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(within_one_edit(&c("compost"), &c("compsot")));
+        assert!(within_one_edit(&c("compost"), &c("compst")));
+        assert!(within_one_edit(&c("compost"), &c("composte")));
+        assert!(within_one_edit(&c("compost"), &c("compozt")));
+        assert!(!within_one_edit(&c("compost"), &c("cmopsot")));
+    }
+
+    #[test]
+    fn excerpts_mark_matches() {
+        let e = excerpt("Takakura composting <in> Surabaya", &["surabaya".into()]);
+        assert_eq!(e, "Takakura composting &lt;in&gt; <mark>Surabaya</mark>");
+    }
+
+    #[test]
+    fn phrases() {
+        assert!(has_phrase(
+            "clean water supply",
+            &["water".into(), "supply".into()]
+        ));
+        assert!(!has_phrase(
+            "supply of water",
+            &["water".into(), "supply".into()]
+        ));
+    }
+}

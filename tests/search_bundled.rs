@@ -1,0 +1,41 @@
+//! Judged queries over the bundled knowledge base, in English, Burmese, Japanese, Khmer, Vietnamese and
+//! Indonesian: the mean reciprocal rank of the first relevant result must be at least 0.8.
+
+use kizuna::pipeline::{self, Options};
+use kizuna::search::{self, QueryOptions};
+
+#[derive(serde::Deserialize)]
+struct Judged {
+    q: String,
+    prefer_lang: String,
+    expect: Vec<String>,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+#[test]
+fn bundled_judged_queries_have_mrr_of_at_least_0_8() {
+    let g = pipeline::generate(&Options::new(env!("CARGO_MANIFEST_DIR"))).unwrap_or_else(|d| panic!("{d:?}"));
+    let docs = pipeline::search_documents(&g.site, &g.bodies);
+    let dir = tempfile::tempdir().unwrap();
+    search::write_index(&docs, dir.path()).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/search_bundled.json")).unwrap();
+    let judged: Vec<Judged> = serde_json::from_str(&text).unwrap();
+    assert!(judged.len() >= 40);
+    let mut sum = 0.0;
+    let mut report = String::new();
+    for j in &judged {
+        for url in &j.expect {
+            assert!(docs.iter().any(|d| &d.url == url), "judged document {url} is not in the site");
+        }
+        let opts = QueryOptions { kind: j.kind.clone(), prefer_lang: Some(j.prefer_lang.clone()), limit: 10, ..QueryOptions::default() };
+        let (_, hits) = search::query(dir.path(), &j.q, &opts).unwrap();
+        let rank = hits.iter().position(|h| j.expect.contains(&h.url)).map(|i| i + 1);
+        sum += rank.map(|r| 1.0 / r as f64).unwrap_or(0.0);
+        let top = hits.first().map(|h| h.url.as_str()).unwrap_or("-");
+        report.push_str(&format!("{:>4} {:<40} top: {top}\n", rank.map(|r| r.to_string()).unwrap_or_else(|| "miss".into()), j.q));
+    }
+    let mrr = sum / judged.len() as f64;
+    eprintln!("{report}{} judged queries over {} documents, MRR {mrr:.3}", judged.len(), docs.len());
+    assert!(mrr >= 0.8, "MRR {mrr:.3} < 0.8\n{report}");
+}

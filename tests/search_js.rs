@@ -1,0 +1,34 @@
+//! Runs the JavaScript side of the shared analyser vectors with node.
+
+use std::process::Command;
+
+/// `node` if present; tests using it are skipped with a message otherwise.
+pub fn node() -> Option<&'static str> {
+    match Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => Some("node"),
+        _ => {
+            eprintln!(
+                "SKIPPED: node is not installed, the JavaScript search client was not tested"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn js_analyser_matches_the_shared_vectors() {
+    let Some(node) = node() else { return };
+    let out = Command::new(node)
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/search_vectors.mjs"
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,157 @@
+//! Judged queries over the multilingual fixture corpus (tests/fixtures/search/*.json): mean
+//! reciprocal rank through the Rust `query`, and the same queries through the JavaScript client
+//! under node, which must return the same results.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use kizuna::search::{query_with_stats, write_index, QueryOptions, SearchDoc};
+
+#[derive(serde::Deserialize, Clone)]
+struct Judged {
+    q: String,
+    prefer_lang: Option<String>,
+    lang: Option<String>,
+    kind: Option<String>,
+    city: Option<String>,
+    field: Option<String>,
+    expect: Vec<String>,
+}
+
+fn fixture_docs() -> Vec<SearchDoc> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|p| {
+            serde_json::from_str::<Vec<SearchDoc>>(&std::fs::read_to_string(p).unwrap()).unwrap()
+        })
+        .collect()
+}
+
+fn judged() -> Vec<Judged> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search_judged.json");
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn options(j: &Judged) -> QueryOptions {
+    QueryOptions {
+        lang: j.lang.clone(),
+        kind: j.kind.clone(),
+        city: j.city.clone(),
+        field: j.field.clone(),
+        limit: 10,
+        prefer_lang: j.prefer_lang.clone(),
+    }
+}
+
+#[test]
+fn judged_queries_have_mrr_of_at_least_0_8() {
+    let dir = tempfile::tempdir().unwrap();
+    let stats = write_index(&fixture_docs(), dir.path()).unwrap();
+    let judged = judged();
+    assert!(judged.len() >= 40);
+    let mut sum = 0.0;
+    let mut bytes = 0u64;
+    let mut failures = Vec::new();
+    for j in &judged {
+        let (_, hits, qs) = query_with_stats(dir.path(), &j.q, &options(j), None).unwrap();
+        bytes += qs.bytes;
+        let rank = hits.iter().position(|h| j.expect.contains(&h.url));
+        let rr = rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
+        if rr < 1.0 {
+            failures.push(format!(
+                "  {:?} (prefer {:?}): rank {:?}, got {:?}",
+                j.q,
+                j.prefer_lang,
+                rank.map(|r| r + 1),
+                hits.iter()
+                    .take(3)
+                    .map(|h| h.url.as_str())
+                    .collect::<Vec<_>>()
+            ));
+        }
+        sum += rr;
+    }
+    let mrr = sum / judged.len() as f64;
+    eprintln!(
+        "search: {} docs, {} terms, {} shards, {} bytes; {} judged queries, MRR {mrr:.3}, \
+         {} bytes read per query on average (cold cache)\n{}",
+        stats.documents,
+        stats.terms,
+        stats.shards,
+        stats.bytes,
+        judged.len(),
+        bytes / judged.len() as u64,
+        failures.join("\n")
+    );
+    assert!(mrr >= 0.8, "MRR {mrr:.3} < 0.8");
+}
+
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct JsHit {
+    url: String,
+    title: String,
+    lang: String,
+    kind: String,
+    excerpt: String,
+}
+
+#[derive(serde::Deserialize)]
+struct JsAnswer {
+    total: usize,
+    results: Vec<JsHit>,
+    bytes: u64,
+}
+
+#[test]
+fn js_client_ranks_like_the_rust_query() {
+    if Command::new("node").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: node is not installed, the JavaScript search client was not tested");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_index(&fixture_docs(), dir.path()).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new("node")
+        .arg(format!("{root}/tests/search_query.mjs"))
+        .arg(dir.path())
+        .arg(format!("{root}/tests/search_judged.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<JsAnswer> = serde_json::from_slice(&out.stdout).unwrap();
+    let judged = judged();
+    assert_eq!(answers.len(), judged.len());
+    let mut js_bytes = 0;
+    for (j, a) in judged.iter().zip(&answers) {
+        let (total, hits, _) = query_with_stats(dir.path(), &j.q, &options(j), None).unwrap();
+        let rust: Vec<JsHit> = hits
+            .into_iter()
+            .map(|h| JsHit {
+                url: h.url,
+                title: h.title,
+                lang: h.lang,
+                kind: h.kind,
+                excerpt: h.excerpt,
+            })
+            .collect();
+        assert_eq!(a.total, total, "total of {:?}", j.q);
+        assert_eq!(a.results, rust, "results of {:?}", j.q);
+        js_bytes += a.bytes;
+    }
+    eprintln!(
+        "js client: {} queries in one session, {} bytes fetched in all (shards cached)",
+        answers.len(),
+        js_bytes
+    );
+}
