@@ -18,5 +18,6 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod timeline;
 pub mod translations;
 pub mod zawgyi;

@@ -5,6 +5,7 @@ pub mod context;
 mod feeds;
 pub mod i18n;
 mod templates;
+pub mod timeline;
 
 pub use templates::Templates;
 
@@ -97,7 +98,11 @@ pub fn render(
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let jobs = jobs(site, templates);
-    let (mut files, diagnostics) = render_jobs(site, bodies, translations, theme, templates, &jobs);
+    let (mut files, mut diagnostics) =
+        render_jobs(site, bodies, translations, theme, templates, &jobs);
+    let (timeline_files, d) = derived(site, bodies, theme, templates);
+    files.extend(timeline_files);
+    diagnostics.extend(d);
     files.extend(untemplated(site, theme));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
@@ -117,8 +122,22 @@ fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
         .iter()
         .map(|l| l.code.as_str())
         .chain(others)
-        .map(|l| (l.to_string(), LangContext::new(site, &theme.strings, l)))
+        .map(|l| {
+            let mut lc = LangContext::new(site, &theme.strings, l);
+            timeline::localise_nav(site, l, &mut lc);
+            (l.to_string(), lc)
+        })
         .collect()
+}
+
+/// Pages derived from many documents at once (the timelines), regenerated whole on every rebuild.
+pub fn derived(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+    templates: &Templates,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    timeline::render(site, bodies, &lang_contexts(site, theme), templates)
 }
 
 /// Every templated output of the site, in a stable order.
@@ -147,6 +166,9 @@ pub fn jobs(site: &Site, templates: &Templates) -> Vec<Job> {
         );
     }
     for (i, s) in site.sections.iter().enumerate() {
+        if timeline::replaces(site, i, templates) {
+            continue; // rendered by timeline::render below
+        }
         let pages = s.pages.len().div_ceil(s.paginate_by).max(1);
         jobs.extend((1..=pages).map(|n| Job::Section(i, n)));
     }
@@ -266,6 +288,7 @@ fn render_job(
                 }
             }
             page["outdated"] = json!(translations.outdated.contains(i));
+            timeline::decorate(site, lc, *i, &mut page, &root);
             m.insert("alternates".into(), page["alternates"].clone());
             m.insert("page".into(), page);
             finish(templates, &template, m, &path)

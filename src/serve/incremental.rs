@@ -448,12 +448,15 @@ impl Engine {
         lap("select");
         let (files, d) = render::render_jobs(&site, &bodies, &report, theme, templates, &selected);
         diagnostics.extend(d);
+        let (derived, d) = render::derived(&site, &bodies, theme, templates);
+        diagnostics.extend(d);
         diagnostic::sort(&mut diagnostics);
         let result = if diagnostics.iter().any(Diagnostic::is_error) {
             Err(diagnostics)
         } else {
             lap("render");
-            let mut extra = render::untemplated(&site, theme);
+            let mut extra = derived;
+            extra.extend(render::untemplated(&site, theme));
             extra.extend(search_files(&site, &bodies));
             let expected: HashSet<String> = jobs
                 .iter()

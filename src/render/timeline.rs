@@ -1,0 +1,723 @@
+//! Timeline pages: the whole timeline in every configured language (default at `/timeline/`, others at
+//! `/<lang>/timeline/`), a page per filter value (`city/<id>/`, `field/<id>/`, `kind/<kind>/`), the
+//! machine-readable `/timeline.json` and schema.org JSON-LD; plus the timeline and swimlane that case study and
+//! city pages show. The data comes from [`crate::timeline`]; this module only shapes it for templates.
+
+use super::context::{self, LangContext};
+use super::{finish, Bodies, OutputFile};
+use crate::content::schema::{Kind, KindData};
+use crate::diagnostic::Diagnostic;
+use crate::render::Templates;
+use crate::site::{root_of, Site};
+use crate::timeline::{self as tl, Entry, EntryKind, Filter};
+use rayon::prelude::*;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashSet};
+
+/// The template of timeline pages.
+pub const TEMPLATE: &str = "timeline.html";
+
+/// The folder of the timeline: the first section (default language first) whose pages are all events.
+pub fn dir(site: &Site) -> Option<String> {
+    let is_timeline = |s: &&crate::site::Section| {
+        !s.pages.is_empty()
+            && s.pages
+                .iter()
+                .all(|i| site.pages[*i].doc.kind == Kind::Event)
+    };
+    let default = &site.config.default_language;
+    site.sections
+        .iter()
+        .filter(is_timeline)
+        .find(|s| &s.lang == default)
+        .or_else(|| site.sections.iter().find(is_timeline))
+        .map(|s| s.dir.clone())
+}
+
+/// Whether the timeline replaces the plain list of section `s` (all its languages).
+pub fn replaces(site: &Site, s: usize, templates: &Templates) -> bool {
+    templates.has(TEMPLATE) && dir(site).as_deref() == Some(site.sections[s].dir.as_str())
+}
+
+/// The timeline's path in `lang`: `timeline/`, `my/timeline/`.
+fn path_in(site: &Site, dir: &str, lang: &str) -> String {
+    let prefix = site.config.lang_prefix(lang);
+    let prefix = prefix.trim_start_matches('/');
+    if prefix.is_empty() {
+        format!("{dir}/")
+    } else {
+        format!("{prefix}/{dir}/")
+    }
+}
+
+/// Points the navigation's timeline link at the timeline in `lang`, which exists even where the language has no
+/// event of its own.
+pub fn localise_nav(site: &Site, lang: &str, lc: &mut LangContext) {
+    let Some(dir) = dir(site) else { return };
+    if site.section(&dir, lang).is_some() {
+        return;
+    }
+    let href = site.href(&path_in(site, &dir, lang));
+    let title = lc.strings.get("timeline");
+    for item in lc.nav.iter_mut().filter(|n| n.2 == dir) {
+        item.0 = title.clone();
+        item.1 = href.clone();
+    }
+}
+
+/// A label from a group of UI strings (`fields`, `event_types`), or the id itself.
+fn label(lc: &LangContext, group: &str, id: &str) -> String {
+    lc.strings
+        .map
+        .get(group)
+        .and_then(|g| g.get(id))
+        .and_then(Value::as_str)
+        .unwrap_or(id)
+        .to_string()
+}
+
+/// The version of a typed document in `lang` (or its fallback), by id.
+fn doc_in(site: &Site, kind: Kind, id: &str, lang: &str) -> Option<usize> {
+    let i = *site.ids.get(&(kind, id.to_string()))?;
+    Some(
+        site.in_lang(&Site::key(&site.pages[i].doc), lang)
+            .unwrap_or(i),
+    )
+}
+
+/// A city's name in `lang`: its `names` entry, else the title of its page in that language.
+fn city_name(site: &Site, id: &str, lang: &str) -> String {
+    let Some(i) = doc_in(site, Kind::City, id, lang) else {
+        return id.to_string();
+    };
+    let doc = &site.pages[i].doc;
+    let names = site
+        .by_id(Kind::City, id)
+        .and_then(|p| match &p.doc.data {
+            KindData::City(c) => c.names.get(lang).cloned(),
+            _ => None,
+        })
+        .or_else(|| match &doc.data {
+            KindData::City(c) => c.names.get(lang).cloned(),
+            _ => None,
+        });
+    names.unwrap_or_else(|| doc.title().to_string())
+}
+
+/// What every rendering of an entry in one language needs.
+struct Scope<'a> {
+    site: &'a Site,
+    lc: &'a LangContext,
+    lang: &'a str,
+    root: &'a str,
+    /// The timeline's path in this language, for links to filter pages.
+    timeline: Option<String>,
+}
+
+impl Scope<'_> {
+    fn link(&self, path: &str) -> String {
+        format!("{}{}", self.root, self.site.href(path))
+    }
+
+    fn filter_href(&self, f: &Filter) -> Option<String> {
+        self.timeline
+            .as_ref()
+            .map(|t| self.link(&format!("{t}{}", f.segment())))
+    }
+
+    fn type_label(&self, e: &Entry) -> String {
+        let group = if e.kind == EntryKind::Agreement {
+            "agreement_types"
+        } else {
+            "event_types"
+        };
+        label(self.lc, group, &e.r#type)
+    }
+
+    /// An entry as templates see it; `n` is its number in the list shown.
+    fn entry(&self, e: &Entry, n: usize) -> Value {
+        let site = self.site;
+        let j = site.in_lang(&e.key, self.lang).unwrap_or(e.page);
+        let page = &site.pages[j];
+        let strings = &self.lc.strings;
+        let cities: Vec<Value> = e
+            .cities
+            .iter()
+            .map(|c| {
+                json!({
+                    "id": c,
+                    "name": city_name(site, c, self.lang),
+                    "href": self.filter_href(&Filter::City(c.clone())),
+                })
+            })
+            .collect();
+        let fields: Vec<Value> = e
+            .fields
+            .iter()
+            .map(|f| json!({ "id": f.id(), "label": label(self.lc, "fields", f.id()), "href": self.filter_href(&Filter::Field(*f)) }))
+            .collect();
+        let reference = |kind: Kind, id: &Option<String>| -> Value {
+            match id
+                .as_deref()
+                .and_then(|id| doc_in(site, kind, id, self.lang))
+            {
+                Some(k) => {
+                    let p = &site.pages[k];
+                    json!({ "title": p.doc.title(), "href": self.link(&p.path), "lang": p.doc.lang })
+                }
+                None => Value::Null,
+            }
+        };
+        json!({
+            "n": n,
+            "id": e.id,
+            "anchor": format!("tl-{}", e.id),
+            "kind": e.kind.id(),
+            "kind_label": label(self.lc, "timeline_kinds", e.kind.id()),
+            "type": e.r#type,
+            "type_label": self.type_label(e),
+            "title": page.doc.title(),
+            "description": page.doc.common.description,
+            "href": self.link(&page.path),
+            "lang": page.doc.lang,
+            "lang_name": site.config.languages.iter().find(|l| l.code == page.doc.lang).map(|l| l.name.clone()).unwrap_or_else(|| page.doc.lang.clone()),
+            "fallback": page.doc.lang != self.lang,
+            "date": context::date_value(strings, Some(&e.date)),
+            "end": context::date_value(strings, e.end.as_ref()),
+            "fiscal_year": e.fiscal_year,
+            "cities": cities,
+            "city_ids": e.cities.join(" "),
+            "fields": fields,
+            "field_ids": e.fields.iter().map(|f| f.id()).collect::<Vec<_>>().join(" "),
+            "case_study": reference(Kind::CaseStudy, &e.case_study),
+            "agreement": reference(Kind::Agreement, &e.agreement),
+            "source": e.source,
+        })
+    }
+
+    /// A chronological list grouped by decade and year; headings start at `level`.
+    fn groups(&self, list: &[&Entry], level: u8, numbered: bool) -> Value {
+        let values: Vec<Value> = list
+            .iter()
+            .enumerate()
+            .map(|(i, e)| self.entry(e, i + 1))
+            .collect();
+        let decade_pattern = self.lc.strings.get("timeline_decade");
+        let groups: Vec<Value> = tl::group(list)
+            .into_iter()
+            .map(|d| {
+                let years: Vec<Value> = d
+                    .years
+                    .iter()
+                    .map(|y| {
+                        let entries: Vec<&Value> = y.entries.iter().map(|i| &values[*i]).collect();
+                        json!({ "year": y.year, "id": format!("y{}", y.year), "entries": entries })
+                    })
+                    .collect();
+                json!({
+                    "decade": d.decade,
+                    "id": format!("d{}", d.decade),
+                    "label": decade_pattern.replace("{decade}", &d.decade.to_string()),
+                    "years": years,
+                })
+            })
+            .collect();
+        json!({
+            "groups": groups,
+            "count": list.len(),
+            "level": level,
+            "sublevel": level + 1,
+            "numbered": numbered,
+        })
+    }
+
+    /// A schema.org Event for an entry.
+    fn event_ld(&self, e: &Entry) -> Value {
+        let site = self.site;
+        let j = site.in_lang(&e.key, self.lang).unwrap_or(e.page);
+        let page = &site.pages[j];
+        let url = site.permalink(&page.path);
+        let location: Vec<Value> = e
+            .cities
+            .iter()
+            .map(|c| {
+                let mut place = Map::new();
+                place.insert("@type".into(), json!("City"));
+                place.insert("name".into(), json!(city_name(site, c, self.lang)));
+                if let Some(k) = doc_in(site, Kind::City, c, self.lang) {
+                    place.insert("url".into(), json!(site.permalink(&site.pages[k].path)));
+                    if let KindData::City(city) = &site.pages[k].doc.data {
+                        place.insert(
+                            "address".into(),
+                            json!({ "@type": "PostalAddress", "addressCountry": city.country }),
+                        );
+                    }
+                }
+                Value::Object(place)
+            })
+            .collect();
+        let mut ld = Map::new();
+        ld.insert("@type".into(), json!("Event"));
+        ld.insert("@id".into(), json!(format!("{url}#event")));
+        ld.insert("name".into(), json!(page.doc.title()));
+        if let Some(d) = &page.doc.common.description {
+            ld.insert("description".into(), json!(d));
+        }
+        ld.insert("url".into(), json!(url));
+        ld.insert("inLanguage".into(), json!(page.doc.lang));
+        ld.insert("startDate".into(), json!(e.date.iso()));
+        if let Some(end) = &e.end {
+            ld.insert("endDate".into(), json!(end.iso()));
+        }
+        ld.insert(
+            "eventStatus".into(),
+            json!("https://schema.org/EventScheduled"),
+        );
+        ld.insert("location".into(), Value::Array(location));
+        if !e.fields.is_empty() {
+            let fields: Vec<String> = e
+                .fields
+                .iter()
+                .map(|f| label(self.lc, "fields", f.id()))
+                .collect();
+            ld.insert("keywords".into(), json!(fields.join(", ")));
+        }
+        if let Some(k) = e
+            .case_study
+            .as_deref()
+            .and_then(|id| doc_in(site, Kind::CaseStudy, id, self.lang))
+        {
+            let p = &site.pages[k];
+            ld.insert(
+                "subjectOf".into(),
+                json!({ "@type": "Article", "name": p.doc.title(), "url": site.permalink(&p.path) }),
+            );
+        }
+        Value::Object(ld)
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">`: `<` is escaped so no `</script>` can close it early.
+pub fn script_json(v: &Value) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
+
+fn with_context(mut v: Value) -> Value {
+    if let Value::Object(m) = &mut v {
+        m.insert("@context".into(), json!("https://schema.org"));
+    }
+    v
+}
+
+/// One timeline page to render.
+struct Job {
+    lang: String,
+    filter: Option<Filter>,
+}
+
+/// Every timeline page in every configured language, and `/timeline.json`.
+pub fn render(
+    site: &Site,
+    bodies: &Bodies,
+    langs: &BTreeMap<String, LangContext>,
+    templates: &Templates,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let Some(dir) = dir(site).filter(|_| templates.has(TEMPLATE)) else {
+        return (Vec::new(), Vec::new());
+    };
+    let entries = tl::entries(site);
+    let filters = tl::filters(&entries);
+    let mut jobs = Vec::new();
+    for l in &site.config.languages {
+        jobs.push(Job {
+            lang: l.code.clone(),
+            filter: None,
+        });
+        jobs.extend(filters.iter().map(|(f, _)| Job {
+            lang: l.code.clone(),
+            filter: Some(f.clone()),
+        }));
+    }
+    // Filter pages must not replace a page of the site (an event with the id `city`, say).
+    let taken: HashSet<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let path = format!(
+                "{}{}",
+                path_in(site, &dir, &job.lang),
+                job.filter.as_ref().map(Filter::segment).unwrap_or_default()
+            );
+            if job.filter.is_some() && taken.contains(path.as_str()) {
+                return Err(Diagnostic::error(format!(
+                    "the timeline filter page `/{path}` would replace a page"
+                ))
+                .hint("rename the page, or its section: timeline filters live at `city/`, `field/` and `kind/` below the timeline"));
+            }
+            page(
+                site, bodies, langs, templates, &dir, &entries, &filters, job, &path,
+            )
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let default = &site.config.default_language;
+    if let Some(lc) = langs.get(default) {
+        let json = timeline_json(site, lc, &entries, &dir);
+        files.push((
+            "timeline.json".into(),
+            serde_json::to_vec_pretty(&json).unwrap_or_default(),
+        ));
+    }
+    (files, diagnostics)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn page(
+    site: &Site,
+    bodies: &Bodies,
+    langs: &BTreeMap<String, LangContext>,
+    templates: &Templates,
+    dir: &str,
+    entries: &[Entry],
+    filters: &[(Filter, usize)],
+    job: &Job,
+    path: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let lang = job.lang.as_str();
+    let lc = &langs[lang];
+    let root = root_of(path);
+    let base = path_in(site, dir, lang);
+    let scope = Scope {
+        site,
+        lc,
+        lang,
+        root: &root,
+        timeline: Some(base.clone()),
+    };
+    let mut m = context::base(site, lc, lang, path, &root);
+    let default = &site.config.default_language;
+    let own = site.section(dir, lang);
+    let fallback = site.section(dir, default);
+    let with_file = own
+        .filter(|s| site.sections[*s].file.is_some())
+        .or(fallback.filter(|s| site.sections[*s].file.is_some()));
+    let timeline_title = match (own, fallback) {
+        (Some(s), _) if site.sections[s].file.is_some() || lang == default => {
+            site.sections[s].title.clone()
+        }
+        (_, Some(s)) if lang == default => site.sections[s].title.clone(),
+        _ => lc.strings.get("timeline"),
+    };
+    let list: Vec<&Entry> = match &job.filter {
+        Some(f) => tl::select(entries, f),
+        None => entries.iter().collect(),
+    };
+    let option_label = |f: &Filter| match f {
+        Filter::City(c) => city_name(site, c, lang),
+        Filter::Field(x) => label(lc, "fields", x.id()),
+        Filter::Kind(k) => label(lc, "timeline_kinds", k.id()),
+    };
+    let mut groups: Vec<Value> = Vec::new();
+    for (dimension, heading) in [
+        ("kind", "timeline_filter_kind"),
+        ("city", "timeline_filter_city"),
+        ("field", "timeline_filter_field"),
+    ] {
+        let options: Vec<Value> = filters
+            .iter()
+            .filter(|(f, _)| f.dimension() == dimension)
+            .map(|(f, n)| {
+                json!({
+                    "value": f.value(),
+                    "label": option_label(f),
+                    "count": n,
+                    "href": scope.filter_href(f),
+                    "current": job.filter.as_ref() == Some(f),
+                })
+            })
+            .collect();
+        if !options.is_empty() {
+            groups.push(json!({ "dimension": dimension, "label": lc.strings.get(heading), "options": options }));
+        }
+    }
+    let title = match &job.filter {
+        Some(f) => lc
+            .strings
+            .get("timeline_filtered")
+            .replace("{title}", &timeline_title)
+            .replace("{value}", &option_label(f)),
+        None => timeline_title.clone(),
+    };
+    let versions: Vec<(String, String, Option<&crate::content::Document>)> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.code.clone(),
+                format!(
+                    "{}{}",
+                    path_in(site, dir, &l.code),
+                    job.filter.as_ref().map(Filter::segment).unwrap_or_default()
+                ),
+                None,
+            )
+        })
+        .collect();
+    let (translations, alternates) = context::translations(site, &versions, lang, &root);
+    // The ItemList goes on the full timeline only: filter pages are views of it, and repeating every event
+    // there would multiply the site's size.
+    let jsonld = job.filter.is_none().then(|| {
+        let items: Vec<Value> = list
+            .iter()
+            .enumerate()
+            .map(|(i, e)| json!({ "@type": "ListItem", "position": i + 1, "item": scope.event_ld(e) }))
+            .collect();
+        script_json(&with_context(json!({
+            "@type": "ItemList",
+            "name": title,
+            "url": site.permalink(path),
+            "inLanguage": lang,
+            "numberOfItems": list.len(),
+            "itemListOrder": "https://schema.org/ItemListOrderAscending",
+            "itemListElement": items,
+        })))
+    });
+    let (content, content_lang, description) = match (&job.filter, with_file) {
+        (None, Some(s)) => (
+            bodies.sections[s].html.clone(),
+            site.sections[s].lang.clone(),
+            site.sections[s]
+                .file
+                .as_ref()
+                .and_then(|f| f.meta.description.clone()),
+        ),
+        _ => (String::new(), lang.to_string(), None),
+    };
+    let feed = own.map(|s| scope.link(&format!("{}atom.xml", site.sections[s].path)));
+    let mut timeline = scope.groups(&list, 2, false);
+    let extra = json!({
+        "title": title,
+        "timeline_title": timeline_title,
+        "description": description,
+        "content": content,
+        "content_lang": content_lang,
+        "total": entries.len(),
+        "all": { "href": scope.link(&base), "count": entries.len(), "current": job.filter.is_none() },
+        "filter": job.filter.as_ref().map(|f| json!({ "dimension": f.dimension(), "value": f.value(), "label": option_label(f) })),
+        "filters": groups,
+        "json_href": format!("{root}timeline.json"),
+        "feed_href": feed,
+        "jsonld": jsonld,
+        "translations": translations,
+    });
+    if let (Value::Object(t), Value::Object(x)) = (&mut timeline, extra) {
+        t.extend(x);
+    }
+    m.insert("alternates".into(), alternates);
+    m.insert("timeline".into(), timeline);
+    finish(templates, TEMPLATE, m, path)
+}
+
+/// `/timeline.json`: every entry in the default language with links to its translations. The fields are
+/// documented in docs/timeline-json.md.
+fn timeline_json(site: &Site, lc: &LangContext, entries: &[Entry], dir: &str) -> Value {
+    let default = &site.config.default_language;
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let page = &site.pages[e.page];
+            let date = |d: &crate::content::date::DateSpec| json!({ "iso": d.iso(), "year": d.year, "month": d.month, "day": d.day, "precision": d.precision() });
+            let translations: BTreeMap<&str, Value> = site
+                .translations
+                .get(&e.key)
+                .map(|v| {
+                    v.iter()
+                        .filter(|(l, _)| l != &page.doc.lang)
+                        .map(|(l, j)| {
+                            let p = &site.pages[*j];
+                            (
+                                l.as_str(),
+                                json!({ "title": p.doc.title(), "description": p.doc.common.description, "url": site.permalink(&p.path), "status": p.doc.common.status }),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let url_of = |kind: Kind, id: &Option<String>| {
+                id.as_deref()
+                    .and_then(|id| site.by_id(kind, id))
+                    .map(|p| site.permalink(&p.path))
+            };
+            json!({
+                "id": e.id,
+                "kind": e.kind.id(),
+                "type": e.r#type,
+                "title": page.doc.title(),
+                "description": page.doc.common.description,
+                "lang": page.doc.lang,
+                "url": site.permalink(&page.path),
+                "date": date(&e.date),
+                "end": e.end.as_ref().map(date),
+                "fiscal_year": e.fiscal_year,
+                "cities": e.cities,
+                "fields": e.fields.iter().map(|f| f.id()).collect::<Vec<_>>(),
+                "case_study": e.case_study,
+                "case_study_url": url_of(Kind::CaseStudy, &e.case_study),
+                "agreement": e.agreement,
+                "agreement_url": url_of(Kind::Agreement, &e.agreement),
+                "source": e.source,
+                "translations": translations,
+            })
+        })
+        .collect();
+    let cities: BTreeMap<&str, Value> = entries
+        .iter()
+        .flat_map(|e| e.cities.iter())
+        .map(|c| {
+            let url = site.by_id(Kind::City, c).map(|p| site.permalink(&p.path));
+            let country = site.by_id(Kind::City, c).and_then(|p| match &p.doc.data {
+                KindData::City(x) => Some(x.country.clone()),
+                _ => None,
+            });
+            (
+                c.as_str(),
+                json!({ "name": city_name(site, c, default), "country": country, "url": url }),
+            )
+        })
+        .collect();
+    let fields: BTreeMap<&str, String> = crate::content::schema::Field::ALL
+        .iter()
+        .map(|f| (f.id(), label(lc, "fields", f.id())))
+        .collect();
+    json!({
+        "version": 1,
+        "generator": "kizuna",
+        "title": site.config.title,
+        "url": site.permalink(&path_in(site, dir, default)),
+        "language": default,
+        "languages": site.config.languages.iter().map(|l| l.code.clone()).collect::<Vec<_>>(),
+        "count": list.len(),
+        "cities": cities,
+        "fields": fields,
+        "entries": list,
+    })
+}
+
+/// Adds what case study, city, event and agreement pages show of the timeline: `page.timeline` (the entries of
+/// the city pair or city), `page.swimlane` (case studies) and `page.jsonld` (events and agreements).
+pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root: &str) {
+    let doc = &site.pages[i].doc;
+    if !matches!(
+        doc.kind,
+        Kind::CaseStudy | Kind::City | Kind::Event | Kind::Agreement
+    ) {
+        return;
+    }
+    let timeline = dir(site).map(|d| path_in(site, &d, &doc.lang));
+    let scope = Scope {
+        site,
+        lc,
+        lang: &doc.lang,
+        root,
+        timeline,
+    };
+    match &doc.data {
+        KindData::CaseStudy(cs) => {
+            let all = tl::entries(site);
+            let list = tl::for_case_study(&all, &doc.id, &cs.city);
+            if list.is_empty() {
+                return;
+            }
+            let mut t = scope.groups(&list, 3, true);
+            t["href"] = json!(scope.filter_href(&Filter::City(cs.city.clone())));
+            page["timeline"] = t;
+            page["swimlane"] = swimlane_value(&scope, cs, &list);
+        }
+        KindData::City(_) => {
+            let all = tl::entries(site);
+            let list = tl::for_city(&all, &doc.id);
+            if list.is_empty() {
+                return;
+            }
+            let mut t = scope.groups(&list, 3, false);
+            t["href"] = json!(scope.filter_href(&Filter::City(doc.id.clone())));
+            page["timeline"] = t;
+        }
+        KindData::Event(_) | KindData::Agreement(_) => {
+            let canonical = site
+                .ids
+                .get(&(doc.kind, doc.id.clone()))
+                .copied()
+                .unwrap_or(i);
+            if let Some(e) = tl::entry_of(site, canonical) {
+                page["jsonld"] = json!(script_json(&with_context(scope.event_ld(&e))));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn swimlane_value(
+    scope: &Scope,
+    cs: &crate::content::schema::CaseStudyData,
+    list: &[&Entry],
+) -> Value {
+    let s = tl::swimlane(cs, list);
+    let titles: Vec<String> = list
+        .iter()
+        .map(|e| {
+            let j = scope.site.in_lang(&e.key, scope.lang).unwrap_or(e.page);
+            scope.site.pages[j].doc.title().to_string()
+        })
+        .collect();
+    let rows: Vec<Value> = s
+        .rows
+        .iter()
+        .map(|r| {
+            let label = match r.lane {
+                tl::Lane::Agreements => scope.lc.strings.get("swimlane_agreements"),
+                tl::Lane::Field(f) => label(scope.lc, "fields", f.id()),
+                tl::Lane::Other => scope.lc.strings.get("swimlane_other"),
+            };
+            let cells: Vec<Value> = r
+                .cells
+                .iter()
+                .zip(&s.years)
+                .map(|(marks, year)| {
+                    let marks: Vec<Value> = marks
+                        .iter()
+                        .map(|m| {
+                            let e = list[m.entry];
+                            json!({
+                                "n": m.entry + 1,
+                                "id": e.id,
+                                "anchor": format!("tl-{}", e.id),
+                                "kind": e.kind.id(),
+                                "title": titles[m.entry],
+                                "starts": m.starts,
+                            })
+                        })
+                        .collect();
+                    json!({ "year": year, "marks": marks })
+                })
+                .collect();
+            json!({ "id": r.lane.id(), "label": label, "cells": cells })
+        })
+        .collect();
+    json!({
+        "years": s.years,
+        "rows": rows,
+        "first": s.years.first(),
+        "last": s.years.last(),
+    })
+}
