@@ -5,6 +5,7 @@
 use crate::content::date::DateSpec;
 use crate::diagnostic::Diagnostic;
 use crate::site::Site;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -58,7 +59,11 @@ pub fn report(site: &Site) -> Report {
             continue;
         };
         let src = &site.pages[source].doc;
-        let hash = content_hash(&src.source);
+        if versions.len() == 1 && site.config.languages.len() == 1 {
+            continue;
+        }
+        let hash = std::cell::OnceCell::new();
+        let hash = || hash.get_or_init(|| content_hash(&src.source)).clone();
         let mut states = Vec::new();
         for lang in site.config.languages.iter().map(|l| l.code.as_str()) {
             let state = match versions.iter().find(|(l, _)| l == lang) {
@@ -73,7 +78,7 @@ pub fn report(site: &Site) -> Report {
                                 .updated
                                 .as_ref()
                                 .is_some_and(|u| u.sort_key() > date.sort_key()),
-                            Err(_) => mark != hash,
+                            Err(_) => mark != hash(),
                         },
                         None => false,
                     };
@@ -81,11 +86,17 @@ pub fn report(site: &Site) -> Report {
                         report.outdated.insert(*i);
                         report.diagnostics.push(
                             doc.diagnostic_at(
-                                Diagnostic::warning(format!("this translation is older than its source {}", src.file.display())),
+                                Diagnostic::warning(format!(
+                                    "this translation is older than its source {}",
+                                    src.file.display()
+                                )),
                                 "translated_from",
                                 None,
                             )
-                            .hint(format!("bring the translation up to date, then set `translated_from: {hash}`")),
+                            .hint(format!(
+                                "bring the translation up to date, then set `translated_from: {}`",
+                                hash()
+                            )),
                         );
                         State::Outdated
                     } else if doc.common.status == Some(crate::content::schema::Status::Draft) {
@@ -105,16 +116,20 @@ pub fn report(site: &Site) -> Report {
             states,
         });
     }
-    for p in &site.pages {
-        if let Some(offset) = crate::zawgyi::detect(&p.doc.source) {
-            report.diagnostics.push(
+    let zawgyi: Vec<Diagnostic> = site
+        .pages
+        .par_iter()
+        .filter_map(|p| {
+            let offset = crate::zawgyi::detect(&p.doc.source)?;
+            Some(
                 Diagnostic::warning("this Burmese text looks Zawgyi-encoded, not Unicode")
                     .in_file(&p.doc.file)
                     .at_offset(&p.doc.source, offset)
                     .hint("convert the text to Unicode (for example with Rabbit or Google's myanmar-tools) and type with a Unicode keyboard"),
-            );
-        }
-    }
+            )
+        })
+        .collect();
+    report.diagnostics.extend(zawgyi);
     report
 }
 

@@ -5,6 +5,14 @@
 
 /// Where Zawgyi is likely: the byte offset of the first tell-tale sign, when there are enough of them.
 pub fn detect(text: &str) -> Option<usize> {
+    // Myanmar letters are U+1000..U+109F, three bytes starting E1 80..82 in UTF-8: skip texts without any.
+    if !text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == 0xE1 && (0x80..=0x82).contains(&w[1]))
+    {
+        return None;
+    }
     let mut myanmar = 0usize;
     let mut signs = 0usize;
     let mut first = None;
