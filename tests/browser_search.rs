@@ -1,0 +1,133 @@
+//! Search in a real browser, over HTTP and from `file://` (a copy of the site opened from disk): typing a
+//! Burmese word into the search box of an English lesson finds the Burmese lesson, arrow keys and Enter open
+//! it, the /search/ page lists results with facets from `?q=`, and `window.kizunaSearch` answers.
+//!
+//! Run with `cargo test --features browser-tests --test browser_search` (needs /usr/bin/chromium).
+#![cfg(feature = "browser-tests")]
+
+mod common;
+
+use common::{static_server, Browser};
+use std::process::Command;
+
+fn build_bundled_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kizuna"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .arg(dir.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+/// Types `text` into the page's search box, as a person would.
+fn type_query(b: &mut Browser, text: &str) {
+    b.cdp.wait_for(
+        "the enhanced search box",
+        "!!document.querySelector('form[data-kizuna-search] input[role=combobox]')",
+    );
+    b.cdp
+        .eval("document.querySelector('form[data-kizuna-search] input[name=q]').focus()");
+    b.cdp
+        .call("Input.insertText", serde_json::json!({ "text": text }));
+}
+
+fn check_site(base: &str) {
+    let lesson = format!(
+        "{base}lessons/lesson-01/{}",
+        if base.starts_with("file:") {
+            "index.html"
+        } else {
+            ""
+        }
+    );
+    let mut b = Browser::open(&lesson, "lesson-01");
+    b.cdp.wait_for(
+        "the lesson",
+        "location.href.includes('lesson-01') && document.readyState === 'complete'",
+    );
+    assert_eq!(b.cdp.eval("document.documentElement.lang"), "en");
+
+    // A Burmese word on an English page finds the Burmese lesson.
+    type_query(&mut b, "မန္တလေး");
+    b.cdp.wait_for(
+        "results in the listbox",
+        "[...document.querySelectorAll('[role=listbox] [role=option] a')].some(a => a.href.includes('/my/lessons/lesson-01/'))",
+    );
+    let titles = b.cdp.eval(
+        "[...document.querySelectorAll('[role=listbox] [role=option]')].map(o => o.innerText)",
+    );
+    assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
+    let first = b
+        .cdp
+        .eval("document.querySelector('[role=listbox] [role=option] a').href");
+    b.cdp.press("ArrowDown", 40);
+    assert_eq!(
+        b.cdp
+            .eval("document.querySelector('[role=option][aria-selected=true] a').href"),
+        first
+    );
+    b.cdp.eval("window.__before_enter = true");
+    b.cdp.press("Enter", 13);
+    let first = first.as_str().unwrap().to_string();
+    b.cdp.wait_for(
+        "the first result's page",
+        &format!(
+            "!window.__before_enter && location.href.startsWith({:?})",
+            first.trim_end_matches("index.html")
+        ),
+    );
+
+    // The search page takes its query from the URL and shows facets.
+    let search = format!(
+        "{base}search/{}?q=compost",
+        if base.starts_with("file:") {
+            "index.html"
+        } else {
+            ""
+        }
+    );
+    b.goto(&search);
+    b.cdp.wait_for(
+        "results on the search page",
+        "[...document.querySelectorAll('#kizuna-search-page a')].some(a => a.href.includes('/lessons/lesson-04/'))",
+    );
+    let facets = b
+        .cdp
+        .eval("document.querySelectorAll('#kizuna-search-page select').length");
+    assert!(
+        facets.as_u64().unwrap_or(0) >= 4,
+        "kind, language, city and field filters: {facets}"
+    );
+
+    // The API other pages and tests use.
+    let api = b.cdp.eval_async("kizunaSearch('Takakura', { limit: 3 }).then(r => ({ total: r.total, first: r.results[0].url, kind: r.results[0].kind }))");
+    assert!(api["total"].as_u64().unwrap_or(0) >= 2, "{api}");
+    assert_eq!(api["first"], "/lessons/lesson-04/", "{api}");
+    let khmer = b
+        .cdp
+        .eval_async("kizunaSearch('សំរាម', { lang: 'km' }).then(r => r.results.map(x => x.lang))");
+    let langs = khmer.as_array().cloned().unwrap_or_default();
+    assert!(
+        !langs.is_empty() && langs.iter().all(|l| l == "km"),
+        "{khmer}"
+    );
+}
+
+#[test]
+fn search_works_over_http() {
+    let site = build_bundled_site();
+    let port = static_server(site.path().join("public"));
+    check_site(&format!("http://127.0.0.1:{port}/"));
+}
+
+#[test]
+fn search_works_from_file_urls() {
+    let site = build_bundled_site();
+    check_site(&format!("file://{}/", site.path().join("public").display()));
+}
