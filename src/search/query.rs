@@ -62,6 +62,9 @@ struct Entry {
     top: Option<(usize, Vec<u8>)>,
 }
 
+/// A term matching one query term: its entry, weight, and whether it counts for coverage.
+type Alternative = (Entry, u64, bool);
+
 struct Store {
     dir: PathBuf,
     cache: HashMap<String, Vec<u8>>,
@@ -285,10 +288,7 @@ impl Engine {
     }
 
     /// Alternatives of each query term: (entry, weight, counts for coverage).
-    fn alternatives(
-        &mut self,
-        pq: &ParsedQuery,
-    ) -> Result<Vec<Vec<(Entry, u64, bool)>>, SearchError> {
+    fn alternatives(&mut self, pq: &ParsedQuery) -> Result<Vec<Vec<Alternative>>, SearchError> {
         let mut out = Vec::new();
         let last = pq.terms.len().saturating_sub(1);
         for (i, qt) in pq.terms.iter().enumerate() {
@@ -574,7 +574,7 @@ pub fn query_with_stats(
         }
         let mut head: Vec<(bool, (u32, u32, bool, u64))> =
             ok.into_iter().zip(cands[..n].iter().copied()).collect();
-        head.sort_by(|a, b| b.0.cmp(&a.0));
+        head.sort_by_key(|h| std::cmp::Reverse(h.0));
         for (i, h) in head.into_iter().enumerate() {
             cands[i] = h.1;
         }
