@@ -153,3 +153,18 @@ pub fn render_hits(total: usize, hits: &[Hit], ansi: bool) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_corpus_writes_a_queryable_index() {
+        let dir = std::env::temp_dir().join(format!("kizuna-search-empty-{}", std::process::id()));
+        let stats = write_index(&[], &dir).unwrap();
+        assert_eq!(stats.documents, 0);
+        let (total, hits) = query(&dir, "water", &QueryOptions::default()).unwrap();
+        assert_eq!((total, hits.len()), (0, 0));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
