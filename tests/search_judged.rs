@@ -15,7 +15,20 @@ struct Judged {
     kind: Option<String>,
     city: Option<String>,
     field: Option<String>,
+    #[serde(rename = "yearFrom")]
+    year_from: Option<i32>,
+    #[serde(rename = "yearTo")]
+    year_to: Option<i32>,
     expect: Vec<String>,
+}
+
+fn years(j: &Judged) -> Option<(i32, i32)> {
+    (j.year_from.is_some() || j.year_to.is_some()).then(|| {
+        (
+            j.year_from.unwrap_or(i32::MIN),
+            j.year_to.unwrap_or(i32::MAX),
+        )
+    })
 }
 
 fn fixture_docs() -> Vec<SearchDoc> {
@@ -60,7 +73,7 @@ fn judged_queries_have_mrr_of_at_least_0_8() {
     let mut bytes = 0u64;
     let mut failures = Vec::new();
     for j in &judged {
-        let (_, hits, qs) = query_with_stats(dir.path(), &j.q, &options(j), None).unwrap();
+        let (_, hits, qs) = query_with_stats(dir.path(), &j.q, &options(j), years(j)).unwrap();
         bytes += qs.bytes;
         let rank = hits.iter().position(|h| j.expect.contains(&h.url));
         let rr = rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
@@ -134,7 +147,7 @@ fn js_client_ranks_like_the_rust_query() {
     assert_eq!(answers.len(), judged.len());
     let mut js_bytes = 0;
     for (j, a) in judged.iter().zip(&answers) {
-        let (total, hits, _) = query_with_stats(dir.path(), &j.q, &options(j), None).unwrap();
+        let (total, hits, _) = query_with_stats(dir.path(), &j.q, &options(j), years(j)).unwrap();
         let rust: Vec<JsHit> = hits
             .into_iter()
             .map(|h| JsHit {
@@ -209,4 +222,13 @@ fn terminal_output_lists_ranked_hits() {
     assert!(text.starts_with("1 result\n"), "{text}");
     assert!(text.contains("Making compost at school with the Takakura method  [lesson · en]"));
     assert!(text.contains("«Takakura»"), "{text}");
+}
+
+/// Writes the fixture index to `$KIZUNA_SEARCH_SITE` (for trying the client in a browser).
+#[test]
+#[ignore]
+fn write_fixture_site() {
+    let out = std::env::var("KIZUNA_SEARCH_SITE").expect("set KIZUNA_SEARCH_SITE");
+    let stats = write_index(&fixture_docs(), Path::new(&out)).unwrap();
+    eprintln!("{stats:?}");
 }

@@ -10,6 +10,18 @@
 //! * `p/<n>.bin` — postings of frequent terms, fetched only when the term is queried;
 //! * `d/<doc>.bin` — title, URL and excerpt text of one document, fetched for results shown;
 //! * `f/c<n>.bin`, `f/f<n>.bin`, `f/year.bin` — city, field and year facets, fetched when filtering.
+//!
+//! Ranking (identical in Rust and JS, integer arithmetic): every query term must match (if no
+//! document matches all, the documents matching most terms are returned); a term's score is
+//! weight × idf × impact, where impact is the weighted BM25 tf part over title (×3), headings
+//! (×1.5), description (×1.5), body and facets, from tantivy's field norms and averages.
+//! Alternatives of a term: the folded word (10), its exact diacritics (+4), completions of the
+//! word being typed (6; the 5 most frequent, from ≥3 letters; frequent ones contribute only their
+//! 32 best documents, so typing stays cheap), and when the word is unknown, words one edit away
+//! (5; words of ≥5 letters; the edit must lie after a prefix narrow enough for ≤2 shards, in
+//! practice the first one or two letters). Documents in the reader's language come first, then by
+//! score, then by document number. Quoted phrases: among the first 3×limit matches, those whose
+//! title or excerpt text holds the phrase come first (positions are not exported).
 
 pub mod analyse;
 pub mod export;
@@ -140,4 +152,19 @@ pub fn render_hits(total: usize, hits: &[Hit], ansi: bool) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_corpus_writes_a_queryable_index() {
+        let dir = std::env::temp_dir().join(format!("kizuna-search-empty-{}", std::process::id()));
+        let stats = write_index(&[], &dir).unwrap();
+        assert_eq!(stats.documents, 0);
+        let (total, hits) = query(&dir, "water", &QueryOptions::default()).unwrap();
+        assert_eq!((total, hits.len()), (0, 0));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

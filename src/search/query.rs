@@ -8,8 +8,6 @@ use super::analyse::{self, ParsedQuery, TokenKind};
 use super::format::{Reader, MAGIC};
 use super::{Hit, QueryOptions, SearchError};
 
-/// For each query term, its alternatives: (dictionary entry, weight, whether it counts for coverage).
-type Alternatives = Vec<Vec<(Entry, u64, bool)>>;
 /// Weight of an exact (folded) match of a query word.
 pub const W_EXACT: u64 = 10;
 /// Extra weight when the word's diacritics match too.
@@ -63,6 +61,9 @@ struct Entry {
     /// For terms with a postings file: count and postings of their best documents.
     top: Option<(usize, Vec<u8>)>,
 }
+
+/// A term matching one query term: its entry, weight, and whether it counts for coverage.
+type Alternative = (Entry, u64, bool);
 
 struct Store {
     dir: PathBuf,
@@ -287,7 +288,7 @@ impl Engine {
     }
 
     /// Alternatives of each query term: (entry, weight, counts for coverage).
-    fn alternatives(&mut self, pq: &ParsedQuery) -> Result<Alternatives, SearchError> {
+    fn alternatives(&mut self, pq: &ParsedQuery) -> Result<Vec<Vec<Alternative>>, SearchError> {
         let mut out = Vec::new();
         let last = pq.terms.len().saturating_sub(1);
         for (i, qt) in pq.terms.iter().enumerate() {
