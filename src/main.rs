@@ -201,19 +201,7 @@ fn main() -> ExitCode {
                 Ok((total, hits)) => {
                     let ansi =
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    println!("{total} result(s) for “{query}”");
-                    for (i, h) in hits.iter().enumerate() {
-                        println!(
-                            "\n{:>2}. {} [{} · {}]  {:.2}\n    {}\n    {}",
-                            i + 1,
-                            h.title,
-                            h.kind,
-                            h.lang,
-                            h.score,
-                            h.url,
-                            terminal_excerpt(&h.excerpt, ansi)
-                        );
-                    }
+                    print!("{}", kizuna::search::render_hits(total, &hits, ansi));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(
@@ -293,22 +281,6 @@ fn new(
         }
         Err(d) => fail(&[d], "nothing written"),
     }
-}
-
-/// An HTML excerpt for the terminal: matches in bold, or in «…» without colours.
-fn terminal_excerpt(html: &str, ansi: bool) -> String {
-    let (open, close) = if ansi {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("«", "»")
-    };
-    html.replace("<mark>", open)
-        .replace("</mark>", close)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 fn options(site: &SiteArgs) -> Options {
