@@ -162,6 +162,14 @@ fn main() -> ExitCode {
                         opts.output.display(),
                         total
                     );
+                    if std::env::var_os("KIZUNA_TIMINGS").is_some() {
+                        let stages: Vec<String> = report
+                            .timings
+                            .iter()
+                            .map(|(n, t)| format!("{n} {t:.2}s"))
+                            .collect();
+                        eprintln!("stages: {}", stages.join(", "));
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(

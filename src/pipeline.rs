@@ -274,11 +274,17 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         statics: &g.theme.statics,
         assets: &g.assets,
     };
+    let mut search_secs = 0.0;
     output::write(&opts.output, &site, |staging| {
-        write_extras(&g.site, &g.bodies, staging)
+        let t = Instant::now();
+        let r = write_extras(&g.site, &g.bodies, staging);
+        search_secs = t.elapsed().as_secs_f64();
+        r
     })
     .map_err(|d| vec![d])?;
-    g.timings.push(("write", clock.elapsed().as_secs_f64()));
+    g.timings.push(("search", search_secs));
+    g.timings
+        .push(("write", clock.elapsed().as_secs_f64() - search_secs));
     Ok(Report {
         pages: g.site.pages.len(),
         files: g.files.len() + g.theme.statics.len() + g.assets.len(),
