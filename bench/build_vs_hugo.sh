@@ -22,17 +22,26 @@ measure() { # command... -> "seconds maxrss_kib"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -a KT KM HT HM
+# The same pages without the client-side search index (Hugo builds none): `search: false`.
+mkdir -p "$WORK/plain-nosearch"
+ln -sfn "$WORK/plain/content" "$WORK/plain-nosearch/content"
+echo "search: false" > "$WORK/plain-nosearch/kizuna.yaml"
+
+declare -a KT KM ST SM HT HM
 for i in $(seq "$RUNS"); do
-  rm -rf "$WORK/kizuna-out" "$WORK/hugo/public"
-  read -r t m < <(measure "$KIZUNA" build --root "$WORK/plain" --output "$WORK/kizuna-out")
+  rm -rf "$WORK/kizuna-out" "$WORK/kizuna-out-s" "$WORK/hugo/public"
+  read -r t m < <(measure "$KIZUNA" build --root "$WORK/plain-nosearch" --output "$WORK/kizuna-out")
   KT+=("$t"); KM+=("$m")
+  read -r t m < <(measure "$KIZUNA" build --root "$WORK/plain" --output "$WORK/kizuna-out-s")
+  ST+=("$t"); SM+=("$m")
   read -r t m < <(measure "$HUGO" --source "$WORK/hugo" --quiet)
   HT+=("$t"); HM+=("$m")
 done
 kt=$(printf '%s\n' "${KT[@]}" | median); km=$(printf '%s\n' "${KM[@]}" | median)
 ht=$(printf '%s\n' "${HT[@]}" | median); hm=$(printf '%s\n' "${HM[@]}" | median)
+st=$(printf '%s\n' "${ST[@]}" | median); sm=$(printf '%s\n' "${SM[@]}" | median)
 pages=$(find "$WORK/kizuna-out" -name index.html | wc -l)
 echo "corpus: $N pages; kizuna wrote $pages HTML pages; median of $RUNS runs"
-printf "%-8s %8s s %8s MiB\n" kizuna "$kt" "$((km / 1024))" hugo "$ht" "$((hm / 1024))"
+printf "%-22s %8s s %8s MiB\n" "kizuna" "$kt" "$((km / 1024))" "kizuna + search index" "$st" "$((sm / 1024))" "hugo" "$ht" "$((hm / 1024))"
 awk -v a="$kt" -v b="$ht" -v c="$km" -v d="$hm" 'BEGIN { printf "kizuna/hugo: time %.2f, peak memory %.2f (target: at most 0.50 each)\n", a/b, c/d }'
+awk -v a="$st" -v b="$ht" -v c="$sm" -v d="$hm" 'BEGIN { printf "kizuna with search index/hugo: time %.2f, peak memory %.2f\n", a/b, c/d }'
