@@ -17,6 +17,7 @@ KIZUNA="$HERE/target/release/kizuna"
 
 measure() { # command... -> "seconds maxrss_kib"
   local f; f=$(mktemp)
+  sync  # start each run with no write-back of the previous one pending
   /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; exit 1; }
   tail -1 "$f"; rm -f "$f"
 }
