@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 pub struct Strings {
     pub lang: String,
     pub map: Map<String, Value>,
+    months: Vec<String>,
+    /// Date patterns for a full date, a month and a year.
+    patterns: [String; 3],
 }
 
 impl Strings {
@@ -25,9 +28,29 @@ impl Strings {
                 }
             }
         }
+        let months = map
+            .get("months")
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .map(|m| m.as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let pattern = |key: &str, fallback: &str| match map.get(key) {
+            Some(Value::String(p)) => p.clone(),
+            _ => fallback.to_string(),
+        };
+        let patterns = [
+            pattern("date_day", "{day} {month} {year}"),
+            pattern("date_month", "{month} {year}"),
+            pattern("date_year", "{year}"),
+        ];
         Strings {
             lang: lang.to_string(),
             map,
+            months,
+            patterns,
         }
     }
 
@@ -41,34 +64,37 @@ impl Strings {
 
     /// A date as the language writes it, keeping the precision of the source.
     pub fn date(&self, d: &DateSpec) -> String {
-        let month = d.month.and_then(|m| {
-            self.map
-                .get("months")
-                .and_then(|v| v.as_array())
-                .and_then(|a| a.get(m as usize - 1))
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        });
         let pattern = match (d.month, d.day) {
-            (Some(_), Some(_)) => self.get("date_day"),
-            (Some(_), None) => self.get("date_month"),
-            _ => self.get("date_year"),
+            (Some(_), Some(_)) => &self.patterns[0],
+            (Some(_), None) => &self.patterns[1],
+            _ => &self.patterns[2],
         };
-        let pattern = if pattern.starts_with("date_") {
-            "{day} {month} {year}".to_string()
-        } else {
-            pattern
-        };
-        pattern
-            .replace("{year}", &d.year.to_string())
-            .replace(
-                "{month}",
-                &month.unwrap_or_else(|| d.month.unwrap_or(0).to_string()),
-            )
-            .replace("{m}", &d.month.unwrap_or(0).to_string())
-            .replace("{day}", &d.day.unwrap_or(0).to_string())
-            .trim()
-            .to_string()
+        let month_number = d.month.unwrap_or(0);
+        let mut out = String::with_capacity(pattern.len() + 12);
+        let mut rest = pattern.as_str();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            match &rest[open + 1..open + close] {
+                "year" => out.push_str(&d.year.to_string()),
+                "month" => match self.months.get(usize::from(month_number).wrapping_sub(1)) {
+                    Some(name) => out.push_str(name),
+                    None => out.push_str(&month_number.to_string()),
+                },
+                "m" => out.push_str(&month_number.to_string()),
+                "day" => out.push_str(&d.day.unwrap_or(0).to_string()),
+                other => {
+                    out.push('{');
+                    out.push_str(other);
+                    out.push('}');
+                }
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        out.trim().to_string()
     }
 }
 
