@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Side by side, in one run: kizuna's client search and Pagefind 1.x on the same N-page site (kizuna's own
+# output of the ../shared/bench corpus). Prints Pagefind's indexing time and peak memory, kizuna's index build
+# time (from its stage timings) and, per query in headless Chromium, bytes fetched and time from navigation
+# start to the first ten results for both.
+# Usage: bench/search_vs_pagefind.sh [N=10000]
+# Needs: node + npm (pagefind and playwright-core are installed into the work folder), /usr/bin/chromium,
+# GNU time, python3.
+set -euo pipefail
+N=${1:-10000}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=${KIZUNA_BENCH_KIT:-$HERE/../shared/bench}
+WORK=${BENCH_DIR:-/dev/shm/kizuna-bench-$N}
+[ -d "$WORK/plain/content" ] || bash "$SHARED/prepare_peers.sh" "$N" "$WORK" >/dev/null
+(cd "$HERE" && cargo build --release --quiet)
+KIZUNA="$HERE/target/release/kizuna"
+mkdir -p "$WORK/node"
+if [ ! -d "$WORK/node/node_modules/pagefind" ]; then
+  (cd "$WORK/node" && npm init -y >/dev/null && npm install --silent pagefind playwright-core >/dev/null)
+fi
+cp "$SHARED/kizuna_query.mjs" "$SHARED/pagefind_query.mjs" "$WORK/node/"
+
+echo "== kizuna build with its search index"
+rm -rf "$WORK/kz-site"
+sync
+KIZUNA_TIMINGS=1 /usr/bin/time -f "kizuna build: %e s wall, %M KiB peak" "$KIZUNA" build --root "$WORK/plain" --output "$WORK/kz-site" 2>&1 | tail -3
+echo "== Pagefind indexing the same HTML"
+rm -rf "$WORK/pf-site"
+cp -r "$WORK/kz-site" "$WORK/pf-site"
+rm -rf "$WORK/pf-site/search"
+sync
+/usr/bin/time -f "pagefind: %e s wall, %M KiB peak" "$WORK/node/node_modules/.bin/pagefind" --site "$WORK/pf-site" 2>&1 | tail -1
+du -sh "$WORK/kz-site/search" "$WORK/pf-site/pagefind" | sed 's/^/index size: /'
+
+python3 "$SHARED/count_server.py" "$WORK/kz-site" 8761 & KZ=$!
+python3 "$SHARED/count_server.py" "$WORK/pf-site" 8762 & PF=$!
+trap 'kill $KZ $PF 2>/dev/null' EXIT
+sleep 1
+QUERIES="$HERE/bench/search_queries.tsv"
+echo "== kizuna (one fresh browser context per query)"
+(cd "$WORK/node" && node kizuna_query.mjs http://127.0.0.1:8761/ "$QUERIES")
+echo "== Pagefind (one browser per query)"
+grep -v '^#' "$QUERIES" | cut -f1 | while read -r q; do
+  (cd "$WORK/node" && node pagefind_query.mjs http://127.0.0.1:8762/ "$q")
+done
