@@ -223,12 +223,3 @@ fn terminal_output_lists_ranked_hits() {
     assert!(text.contains("Making compost at school with the Takakura method  [lesson · en]"));
     assert!(text.contains("«Takakura»"), "{text}");
 }
-
-/// Writes the fixture index to `$KIZUNA_SEARCH_SITE` (for trying the client in a browser).
-#[test]
-#[ignore]
-fn write_fixture_site() {
-    let out = std::env::var("KIZUNA_SEARCH_SITE").expect("set KIZUNA_SEARCH_SITE");
-    let stats = write_index(&fixture_docs(), Path::new(&out)).unwrap();
-    eprintln!("{stats:?}");
-}
