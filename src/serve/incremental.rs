@@ -124,6 +124,9 @@ pub struct Engine {
     needs_full_render: bool,
     footprint: Option<Footprint>,
     served: Served,
+    /// The documents of the last good build, while its search index is not yet written: the index takes
+    /// seconds on a big site, so it is refreshed after the changed pages are served (see [`Engine::refresh_search`]).
+    search_pending: Option<Vec<crate::search::SearchDoc>>,
 }
 
 impl Engine {
@@ -142,6 +145,7 @@ impl Engine {
             needs_full_render: true,
             footprint: None,
             served: Served::default(),
+            search_pending: None,
         }
     }
 
@@ -457,11 +461,21 @@ impl Engine {
             lap("render");
             let mut extra = derived;
             extra.extend(render::untemplated(&site, theme));
-            extra.extend(search_files(&site, &bodies));
+            if site.config.search {
+                self.search_pending = Some(pipeline::search_documents(&site, &bodies));
+            }
+            // The current index stays served until `refresh_search` replaces it.
             let expected: HashSet<String> = jobs
                 .iter()
                 .map(|j| j.path(&site))
                 .chain(extra.iter().map(|(p, _)| p.clone()))
+                .chain(
+                    self.served
+                        .files
+                        .keys()
+                        .filter(|p| is_search_index(p))
+                        .cloned(),
+                )
                 .collect();
             let mut changed = Vec::new();
             for (path, bytes) in files.into_iter().chain(extra) {
@@ -552,8 +566,48 @@ impl Engine {
     }
 }
 
-/// Where the search index would be written: the same function `kizuna build` calls, on a temporary folder.
-fn search_files(site: &Site, bodies: &Bodies) -> Vec<render::OutputFile> {
+impl Engine {
+    /// Whether the served search index is older than the served pages.
+    pub fn search_pending(&self) -> bool {
+        self.search_pending.is_some()
+    }
+
+    /// Writes the search index of the last good build and serves it; returns the paths that changed.
+    pub fn refresh_search(&mut self) -> Vec<String> {
+        let Some(docs) = self.search_pending.take() else {
+            return Vec::new();
+        };
+        let files = search_files(&docs);
+        let fresh: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        let mut changed: Vec<String> = self
+            .served
+            .files
+            .keys()
+            .filter(|p| is_search_index(p) && !fresh.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for p in &changed {
+            self.served.files.remove(p);
+        }
+        for (path, bytes) in files {
+            if self.served.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                changed.push(path.clone());
+                self.served.files.insert(path, Arc::new(bytes));
+            }
+        }
+        changed.sort();
+        changed
+    }
+}
+
+/// Files of the generated search index (the client scripts under `search/` are theme files, not these).
+fn is_search_index(path: &str) -> bool {
+    path.strip_prefix("search/")
+        .is_some_and(|rest| rest.starts_with("manifest.") || rest.contains('/'))
+}
+
+/// The search index files: the same function `kizuna build` calls, on a temporary folder.
+fn search_files(docs: &[crate::search::SearchDoc]) -> Vec<render::OutputFile> {
     static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("kizuna-serve-{}-{n}", std::process::id()));
@@ -561,8 +615,8 @@ fn search_files(site: &Site, bodies: &Bodies) -> Vec<render::OutputFile> {
     if std::fs::create_dir_all(&dir).is_err() {
         return Vec::new();
     }
-    let files = match pipeline::write_extras(site, bodies, &dir) {
-        Ok(()) => walkdir::WalkDir::new(&dir)
+    let files = match crate::search::write_index(docs, &dir) {
+        Ok(_) => walkdir::WalkDir::new(&dir)
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
@@ -901,6 +955,7 @@ mod tests {
                 f.write(rel, text);
             }
             f.engine.rebuild(&Changes::everything()).unwrap();
+            f.engine.refresh_search();
             f.assert_same();
             f
         }
@@ -916,7 +971,10 @@ mod tests {
                 content: rels.iter().map(|r| r.to_string()).collect(),
                 ..Changes::default()
             };
-            self.engine.rebuild(&changes)
+            let mut r = self.engine.rebuild(&changes)?;
+            r.changed.extend(self.engine.refresh_search());
+            r.changed.sort();
+            Ok(r)
         }
 
         fn edit(&mut self, rel: &str, text: &str) -> Rebuilt {

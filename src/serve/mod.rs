@@ -121,6 +121,7 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
     };
     let mut engine = Engine::new(site_opts);
     rebuild(&mut engine, &shared, &Changes::everything());
+    refresh_search(&mut engine, &shared);
     {
         let shared = shared.clone();
         std::thread::spawn(move || builder(engine, shared, rx));
@@ -149,7 +150,23 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
 
 /// Rebuilds after each burst of changes.
 fn builder(mut engine: Engine, shared: Arc<Shared>, rx: Receiver<Changes>) {
-    while let Ok(first) = rx.recv() {
+    loop {
+        // The search index is rebuilt once edits pause, after the changed pages are already served.
+        let first = if engine.search_pending() {
+            match rx.recv_timeout(SEARCH_QUIET) {
+                Ok(c) => c,
+                Err(RecvTimeoutError::Timeout) => {
+                    refresh_search(&mut engine, &shared);
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
+                Ok(c) => c,
+                Err(_) => return,
+            }
+        };
         let mut changes = first;
         let start = Instant::now();
         loop {
@@ -167,6 +184,26 @@ fn builder(mut engine: Engine, shared: Arc<Shared>, rx: Receiver<Changes>) {
             rebuild(&mut engine, &shared, &changes);
         }
     }
+}
+
+/// How long edits must pause before the search index is rebuilt.
+const SEARCH_QUIET: Duration = Duration::from_millis(400);
+
+/// Serves a fresh search index. Open tabs are not reloaded for it: only the next query sees it.
+fn refresh_search(engine: &mut Engine, shared: &Shared) {
+    let clock = Instant::now();
+    let changed = engine.refresh_search();
+    if changed.is_empty() {
+        return;
+    }
+    if let Ok(mut s) = shared.served.write() {
+        *s = Arc::new(engine.served().clone());
+    }
+    eprintln!(
+        "search index updated in {:.0} ms ({} file(s) changed)",
+        clock.elapsed().as_secs_f64() * 1000.0,
+        changed.len()
+    );
 }
 
 fn rebuild(engine: &mut Engine, shared: &Shared, changes: &Changes) {
