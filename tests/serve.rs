@@ -236,7 +236,9 @@ fn serves_pages_and_reloads_after_an_edit() {
         std::thread::sleep(Duration::from_millis(50));
     }
 
-    // A new page appears.
+    // A new page appears; the search index follows once edits pause.
+    let manifest = server.get("/search/manifest.bin");
+    assert_eq!(manifest.status, 200);
     write(
         dir.path(),
         "content/notes/c.md",
@@ -244,6 +246,11 @@ fn serves_pages_and_reloads_after_an_edit() {
     );
     events.wait("reload", |d| d.contains("\"notes/c/index.html\""));
     assert_eq!(server.get("/notes/c/").status, 200);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.get("/search/manifest.bin").body == manifest.body {
+        assert!(Instant::now() < deadline, "the search index never took the new page");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]

@@ -127,6 +127,8 @@ pub struct Engine {
     /// The documents of the last good build, while its search index is not yet written: the index takes
     /// seconds on a big site, so it is refreshed after the changed pages are served (see [`Engine::refresh_search`]).
     search_pending: Option<Vec<crate::search::SearchDoc>>,
+    /// Counts good builds, so that an index made for an older build is not served over a newer one's.
+    generation: u64,
 }
 
 impl Engine {
@@ -146,6 +148,7 @@ impl Engine {
             footprint: None,
             served: Served::default(),
             search_pending: None,
+            generation: 0,
         }
     }
 
@@ -461,6 +464,7 @@ impl Engine {
             lap("render");
             let mut extra = derived;
             extra.extend(render::untemplated(&site, theme));
+            self.generation += 1;
             if site.config.search {
                 self.search_pending = Some(pipeline::search_documents(&site, &bodies));
             }
@@ -574,10 +578,26 @@ impl Engine {
 
     /// Writes the search index of the last good build and serves it; returns the paths that changed.
     pub fn refresh_search(&mut self) -> Vec<String> {
-        let Some(docs) = self.search_pending.take() else {
+        match self.take_search() {
+            Some((generation, docs)) => self.apply_search(generation, search_files(&docs)),
+            None => Vec::new(),
+        }
+    }
+
+    /// The documents whose index is not served yet, with the build they belong to: the index can be written
+    /// on another thread ([`write_search_index`]) while this engine goes on rebuilding.
+    pub fn take_search(&mut self) -> Option<(u64, Vec<crate::search::SearchDoc>)> {
+        self.search_pending
+            .take()
+            .map(|docs| (self.generation, docs))
+    }
+
+    /// Serves an index written for build `generation`; one for an older build is dropped (a newer index is
+    /// on its way). Returns the paths that changed.
+    pub fn apply_search(&mut self, generation: u64, files: Vec<render::OutputFile>) -> Vec<String> {
+        if generation != self.generation {
             return Vec::new();
-        };
-        let files = search_files(&docs);
+        }
         let fresh: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         let mut changed: Vec<String> = self
             .served
@@ -598,6 +618,11 @@ impl Engine {
         changed.sort();
         changed
     }
+}
+
+/// Writes the search index of `docs` and returns its files (what [`Engine::apply_search`] takes).
+pub fn write_search_index(docs: &[crate::search::SearchDoc]) -> Vec<render::OutputFile> {
+    search_files(docs)
 }
 
 /// Files of the generated search index (the client scripts under `search/` are theme files, not these).

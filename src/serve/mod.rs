@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::markdown::escape;
 use crate::pipeline::Options;
 use crate::theme::StaticSource;
-use incremental::{Changes, Engine, Served};
+use incremental::{write_search_index, Changes, Engine, Served};
 use std::io::Write;
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -150,13 +150,29 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
 
 /// Rebuilds after each burst of changes.
 fn builder(mut engine: Engine, shared: Arc<Shared>, rx: Receiver<Changes>) {
+    // The search index takes seconds on a big site: it is written on its own thread once edits pause, after
+    // the changed pages are already served, and served when it is ready unless a newer build came meanwhile.
+    let (index_tx, index_rx) = mpsc::channel::<(u64, Vec<crate::render::OutputFile>)>();
+    let mut indexing = false;
     loop {
-        // The search index is rebuilt once edits pause, after the changed pages are already served.
-        let first = if engine.search_pending() {
-            match rx.recv_timeout(SEARCH_QUIET) {
+        if let Ok((generation, files)) = index_rx.try_recv() {
+            indexing = false;
+            serve_search(&mut engine, &shared, generation, files);
+        }
+        let wait = if indexing { INDEX_POLL } else { SEARCH_QUIET };
+        let first = if engine.search_pending() || indexing {
+            match rx.recv_timeout(wait) {
                 Ok(c) => c,
                 Err(RecvTimeoutError::Timeout) => {
-                    refresh_search(&mut engine, &shared);
+                    if !indexing {
+                        if let Some((generation, docs)) = engine.take_search() {
+                            indexing = true;
+                            let tx = index_tx.clone();
+                            std::thread::spawn(move || {
+                                let _ = tx.send((generation, write_search_index(&docs)));
+                            });
+                        }
+                    }
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
@@ -189,21 +205,32 @@ fn builder(mut engine: Engine, shared: Arc<Shared>, rx: Receiver<Changes>) {
 /// How long edits must pause before the search index is rebuilt.
 const SEARCH_QUIET: Duration = Duration::from_millis(400);
 
-/// Serves a fresh search index. Open tabs are not reloaded for it: only the next query sees it.
+/// How often the builder looks for a finished search index while one is being written.
+const INDEX_POLL: Duration = Duration::from_millis(50);
+
+/// Writes and serves the search index right away (the first build).
 fn refresh_search(engine: &mut Engine, shared: &Shared) {
-    let clock = Instant::now();
-    let changed = engine.refresh_search();
+    if let Some((generation, docs)) = engine.take_search() {
+        let files = write_search_index(&docs);
+        serve_search(engine, shared, generation, files);
+    }
+}
+
+/// Serves a fresh search index. Open tabs are not reloaded for it: only the next query sees it.
+fn serve_search(
+    engine: &mut Engine,
+    shared: &Shared,
+    generation: u64,
+    files: Vec<crate::render::OutputFile>,
+) {
+    let changed = engine.apply_search(generation, files);
     if changed.is_empty() {
         return;
     }
     if let Ok(mut s) = shared.served.write() {
         *s = Arc::new(engine.served().clone());
     }
-    eprintln!(
-        "search index updated in {:.0} ms ({} file(s) changed)",
-        clock.elapsed().as_secs_f64() * 1000.0,
-        changed.len()
-    );
+    eprintln!("search index updated ({} file(s) changed)", changed.len());
 }
 
 fn rebuild(engine: &mut Engine, shared: &Shared, changes: &Changes) {
