@@ -248,7 +248,10 @@ fn serves_pages_and_reloads_after_an_edit() {
     assert_eq!(server.get("/notes/c/").status, 200);
     let deadline = Instant::now() + Duration::from_secs(20);
     while server.get("/search/manifest.bin").body == manifest.body {
-        assert!(Instant::now() < deadline, "the search index never took the new page");
+        assert!(
+            Instant::now() < deadline,
+            "the search index never took the new page"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
