@@ -413,10 +413,12 @@
 
   function byDfThenTerm(a, b) { return b.df - a.df || cmp(a.term, b.term); }
 
+  // The terms are looked up in parallel (shard loads are shared through `load`'s cache), so a query costs
+  // a few round trips however many words it has.
   async function alternatives(m, pq) {
-    var out = [], last = pq.terms.length - 1;
-    for (var i = 0; i < pq.terms.length; i++) {
-      var qt = pq.terms[i], alts = [];
+    var last = pq.terms.length - 1;
+    return Promise.all(pq.terms.map(async function (qt, i) {
+      var alts = [];
       var e = await lookup(m, qt.term);
       if (e) alts.push([e, W_EXACT, true]);
       if (qt.exact) {
@@ -443,9 +445,8 @@
         f.sort(byDfThenTerm);
         f.slice(0, MAX_FUZZY_TERMS).forEach(function (e) { alts.push([e, W_FUZZY, true]); });
       }
-      out.push(alts);
-    }
-    return out;
+      return alts;
+    }));
   }
 
   function hasPhrase(text, seq) {
@@ -519,12 +520,15 @@
     if (!pq.terms.length) return empty;
     var alts = await alternatives(m, pq);
 
+    var lists = await Promise.all(alts.map(function (group) {
+      return Promise.all(group.map(function (alt) { return postings(m, alt[0], alt[1] === W_PREFIX); }));
+    }));
     var acc = new Map();
     for (var g = 0; g < alts.length; g++) {
       var best = new Map();
       for (var a = 0; a < alts[g].length; a++) {
         var alt = alts[g][a], e = alt[0], w = alt[1], main = alt[2];
-        var ps = await postings(m, e, w === W_PREFIX);
+        var ps = lists[g][a];
         for (var k = 0; k < ps.length; k++) {
           var d = ps[k][0], s = w * e.idf * ps[k][1];
           var b = best.get(d);
@@ -593,8 +597,9 @@
     if (pq.phrases.length) {
       var n = Math.min(cands.length, limit * 3);
       var head = [];
+      var texts = await Promise.all(cands.slice(0, n).map(function (c) { return doc(c.doc); }));
       for (var i = 0; i < n; i++) {
-        var dd = await doc(cands[i].doc);
+        var dd = texts[i];
         var t = dd.title + "\n" + dd.text;
         head.push([pq.phrases.every(function (p) { return hasPhrase(t, p); }), cands[i]]);
       }
