@@ -1,16 +1,14 @@
 //! Machine-readable outputs written without templates: Atom feeds, the sitemap and alias redirects.
 
-use super::context::LangContext;
 use super::OutputFile;
 use crate::markdown::escape;
 use crate::site::Site;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 const FEED_ENTRIES: usize = 20;
 
 /// An Atom feed for the site in each language and for every section.
-pub fn feeds(site: &Site, langs: &BTreeMap<String, LangContext>) -> Vec<OutputFile> {
+pub fn feeds(site: &Site) -> Vec<OutputFile> {
     let mut out = Vec::new();
     for l in &site.config.languages {
         let mut pages: Vec<usize> = (0..site.pages.len())
@@ -32,7 +30,7 @@ pub fn feeds(site: &Site, langs: &BTreeMap<String, LangContext>) -> Vec<OutputFi
                 format!("{}/", &prefix[1..])
             }
         );
-        if let Some(feed) = atom(site, &site.config.title, &path, &pages, langs.get(&l.code)) {
+        if let Some(feed) = atom(site, &site.config.title, &path, &pages) {
             out.push((path, feed.into_bytes()));
         }
     }
@@ -47,7 +45,7 @@ pub fn feeds(site: &Site, langs: &BTreeMap<String, LangContext>) -> Vec<OutputFi
         });
         let path = format!("{}atom.xml", s.path);
         let title = format!("{} – {}", s.title, site.config.title);
-        if let Some(feed) = atom(site, &title, &path, &pages, langs.get(&s.lang)) {
+        if let Some(feed) = atom(site, &title, &path, &pages) {
             out.push((path, feed.into_bytes()));
         }
     }
@@ -55,13 +53,7 @@ pub fn feeds(site: &Site, langs: &BTreeMap<String, LangContext>) -> Vec<OutputFi
 }
 
 /// One Atom feed of the newest dated pages; `None` when no page has a date.
-fn atom(
-    site: &Site,
-    title: &str,
-    path: &str,
-    pages: &[usize],
-    lc: Option<&LangContext>,
-) -> Option<String> {
+fn atom(site: &Site, title: &str, path: &str, pages: &[usize]) -> Option<String> {
     let dated: Vec<usize> = pages
         .iter()
         .copied()
@@ -114,7 +106,6 @@ fn atom(
         }
         x.push_str("  </entry>\n");
     }
-    let _ = lc;
     x.push_str("</feed>\n");
     Some(x)
 }

@@ -98,18 +98,19 @@ pub fn render(
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let jobs = jobs(site, templates);
+    let langs = lang_contexts(site, theme);
     let (mut files, mut diagnostics) =
-        render_jobs(site, bodies, translations, theme, templates, &jobs);
-    let (timeline_files, d) = derived(site, bodies, theme, templates);
+        render_jobs(site, bodies, translations, &langs, templates, &jobs);
+    let (timeline_files, d) = derived(site, bodies, &langs, templates);
     files.extend(timeline_files);
     diagnostics.extend(d);
-    files.extend(untemplated(site, theme));
+    files.extend(untemplated(site));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
 }
 
 /// The per-language template values, for every configured language and any other a page uses.
-fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
+pub fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
     // Each language once: building a context walks the sections, and a big site has many pages per language.
     let others: std::collections::BTreeSet<&str> = site
         .pages
@@ -134,10 +135,10 @@ fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
 pub fn derived(
     site: &Site,
     bodies: &Bodies,
-    theme: &Theme,
+    langs: &BTreeMap<String, LangContext>,
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    timeline::render(site, bodies, &lang_contexts(site, theme), templates)
+    timeline::render(site, bodies, langs, templates)
 }
 
 /// Every templated output of the site, in a stable order.
@@ -199,14 +200,13 @@ pub fn render_jobs(
     site: &Site,
     bodies: &Bodies,
     translations: &Report,
-    theme: &Theme,
+    langs: &BTreeMap<String, LangContext>,
     templates: &Templates,
     jobs: &[Job],
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let langs = lang_contexts(site, theme);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(site, bodies, translations, &langs, templates, job))
+        .map(|job| render_job(site, bodies, translations, langs, templates, job))
         .collect();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -228,8 +228,8 @@ pub fn render_jobs(
 
 /// The outputs written without templates: feeds, the sitemap, robots.txt and alias redirects. They are
 /// cheap, so an incremental rebuild regenerates them whole.
-pub fn untemplated(site: &Site, theme: &Theme) -> Vec<OutputFile> {
-    let mut files = feeds::feeds(site, &lang_contexts(site, theme));
+pub fn untemplated(site: &Site) -> Vec<OutputFile> {
+    let mut files = feeds::feeds(site);
     files.push(("sitemap.xml".into(), feeds::sitemap(site).into_bytes()));
     files.push((
         "robots.txt".into(),
@@ -392,22 +392,9 @@ fn render_job(
                 .iter()
                 .map(|i| {
                     let p = &site.pages[*i];
-                    let input = crate::markdown::Input {
-                        source: &p.doc.source,
-                        body_offset: p.doc.body_offset,
-                        file: &p.doc.file,
-                        rel: &p.doc.rel,
-                        smart_punctuation: site.config.smart_punctuation,
-                    };
-                    let (body, _) = crate::markdown::render(
-                        &input,
-                        &crate::site::Linker {
-                            site,
-                            lang: &p.doc.lang,
-                        },
-                        &root,
-                    );
-                    let mut page = context::page(site, lc, *i, &body, &root);
+                    // The booklet sits beside the lessons (`…/print/`), so their bodies' relative links hold.
+                    let body = &bodies.pages[*i];
+                    let mut page = context::page(site, lc, *i, body, &root);
                     page["qr"] = json!(crate::qr::svg(&site.permalink(&p.path)));
                     page
                 })

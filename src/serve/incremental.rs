@@ -453,9 +453,10 @@ impl Engine {
             _ => jobs.clone(),
         };
         lap("select");
-        let (files, d) = render::render_jobs(&site, &bodies, &report, theme, templates, &selected);
+        let langs = render::lang_contexts(&site, theme);
+        let (files, d) = render::render_jobs(&site, &bodies, &report, &langs, templates, &selected);
         diagnostics.extend(d);
-        let (derived, d) = render::derived(&site, &bodies, theme, templates);
+        let (derived, d) = render::derived(&site, &bodies, &langs, templates);
         diagnostics.extend(d);
         diagnostic::sort(&mut diagnostics);
         let result = if diagnostics.iter().any(Diagnostic::is_error) {
@@ -463,7 +464,7 @@ impl Engine {
         } else {
             lap("render");
             let mut extra = derived;
-            extra.extend(render::untemplated(&site, theme));
+            extra.extend(render::untemplated(&site));
             self.generation += 1;
             if site.config.search {
                 self.search_pending = Some(pipeline::search_documents(&site, &bodies));
