@@ -179,6 +179,11 @@ pub fn yaml_diagnostic(
     }
 }
 
+/// The words serde quotes in backticks: "expected one of `a`, `b`" → [a, b].
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
 /// Rewrites serde's terse messages into what a contributor needs: the problem and a fix.
 fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) {
     // serde_yaml puts the path of a nested value first: `fields[0]: unknown variant …`.
@@ -202,12 +207,7 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
     }
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once('`') {
-            let choices: Vec<&str> = expected
-                .split('`')
-                .enumerate()
-                .filter(|(i, _)| i % 2 == 1)
-                .map(|(_, s)| s)
-                .collect();
+            let choices = backticked(expected);
             let hint = match did_you_mean(field, choices.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("the fields allowed here are: {}", choices.join(", ")),
@@ -229,12 +229,7 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         if let Some((value, expected)) = rest.split_once('`') {
-            let choices: Vec<&str> = expected
-                .split('`')
-                .enumerate()
-                .filter(|(i, _)| i % 2 == 1)
-                .map(|(_, s)| s)
-                .collect();
+            let choices = backticked(expected);
             let hint = match did_you_mean(value, choices.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`? allowed: {}", choices.join(", ")),
                 None => format!("allowed values: {}", choices.join(", ")),

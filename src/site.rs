@@ -539,28 +539,28 @@ fn title_case(s: &str) -> String {
     words.join(" ")
 }
 
+/// Parses and links `files` (paths under content/ and their text); a parse problem fails the test.
+#[cfg(test)]
+pub(crate) fn link_for_test(config: &Config, files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
+    let files = files
+        .iter()
+        .map(|(rel, text)| crate::content::SourceFile::new(rel, text))
+        .collect();
+    let (parsed, d) = crate::content::parse_all(files, config, false);
+    assert!(d.is_empty(), "{d:?}");
+    link(parsed, config)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{parse_all, SourceFile};
-    use std::path::PathBuf;
 
     fn build(files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
         let config = Config::parse(
             "languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n",
         )
         .unwrap();
-        let files = files
-            .iter()
-            .map(|(rel, text)| SourceFile {
-                rel: rel.to_string(),
-                display: PathBuf::from("content").join(rel),
-                text: text.to_string(),
-            })
-            .collect();
-        let (parsed, d) = parse_all(files, &config, false);
-        assert!(d.is_empty(), "{d:?}");
-        link(parsed, &config)
+        link_for_test(&config, files)
     }
 
     #[test]

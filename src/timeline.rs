@@ -393,8 +393,6 @@ pub fn swimlane(cs: &CaseStudyData, entries: &[&Entry]) -> Swimlane {
 pub(crate) mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::content::{parse_all, SourceFile};
-    use std::path::PathBuf;
 
     /// A small site: two cities, a case study, an agreement, four events (one award, one range, one fiscal
     /// year, one before the case study's period) and a Burmese translation.
@@ -416,17 +414,7 @@ pub(crate) mod tests {
             "languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n",
         )
         .unwrap();
-        let files = FIXTURE
-            .iter()
-            .map(|(rel, text)| SourceFile {
-                rel: rel.to_string(),
-                display: PathBuf::from("content").join(rel),
-                text: text.to_string(),
-            })
-            .collect();
-        let (parsed, d) = parse_all(files, &config, false);
-        assert!(d.is_empty(), "{d:?}");
-        let (site, d) = crate::site::link(parsed, &config);
+        let (site, d) = crate::site::link_for_test(&config, FIXTURE);
         assert!(d.is_empty(), "{d:?}");
         site
     }

@@ -137,21 +137,10 @@ pub fn report(site: &Site) -> Report {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::content::{parse_all, SourceFile};
-    use std::path::PathBuf;
 
     fn site(files: &[(&str, &str)]) -> Site {
         let config = Config::parse("languages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n  - { code: ja, name: 日本語 }\n").unwrap();
-        let files = files
-            .iter()
-            .map(|(r, t)| SourceFile {
-                rel: r.to_string(),
-                display: PathBuf::from("content").join(r),
-                text: t.to_string(),
-            })
-            .collect();
-        let (parsed, _) = parse_all(files, &config, false);
-        crate::site::link(parsed, &config).0
+        crate::site::link_for_test(&config, files).0
     }
 
     #[test]

@@ -334,11 +334,7 @@ mod tests {
     }
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile {
-            rel: rel.into(),
-            display: PathBuf::from("content").join(rel),
-            text: text.into(),
-        }
+        SourceFile::new(rel, text)
     }
 
     #[test]

@@ -16,6 +16,17 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// A Markdown file given as text, shown as `content/<rel>` in diagnostics.
+    pub fn new(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.to_string(),
+            display: Path::new("content").join(rel),
+            text: text.to_string(),
+        }
+    }
+}
+
 /// A non-Markdown file in the content tree (an image, a PDF), copied to the same relative path.
 #[derive(Debug, Clone)]
 pub struct Asset {

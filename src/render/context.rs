@@ -30,27 +30,23 @@ impl LangContext {
         let t = Value::Object(strings.map.clone());
         let mut nav = Vec::new();
         let default = &site.config.default_language;
-        let root = site.section("", lang).or_else(|| site.section("", default));
         let mut dirs: Vec<(i64, String, usize)> = Vec::new();
-        if let Some(root) = root {
-            let mut tops: Vec<&str> = site
-                .sections
-                .iter()
-                .filter(|s| s.parent.is_some() && !s.dir.contains('/'))
-                .map(|s| s.dir.as_str())
-                .collect();
-            tops.sort();
-            tops.dedup();
-            for dir in tops {
-                if let Some(i) = site
-                    .section(dir, lang)
-                    .or_else(|| site.section(dir, default))
-                {
-                    let s = &site.sections[i];
-                    dirs.push((s.weight, s.title.clone(), i));
-                }
+        let mut tops: Vec<&str> = site
+            .sections
+            .iter()
+            .filter(|s| s.parent.is_some() && !s.dir.contains('/'))
+            .map(|s| s.dir.as_str())
+            .collect();
+        tops.sort();
+        tops.dedup();
+        for dir in tops {
+            if let Some(i) = site
+                .section(dir, lang)
+                .or_else(|| site.section(dir, default))
+            {
+                let s = &site.sections[i];
+                dirs.push((s.weight, s.title.clone(), i));
             }
-            let _ = root;
         }
         dirs.sort();
         for (_, title, i) in dirs {

@@ -863,7 +863,7 @@ impl Reach {
         }
         let mut sections = HashMap::new();
         let mut print = HashSet::new();
-        for (i, s) in site.sections.iter().enumerate() {
+        for s in &site.sections {
             let key = (s.dir.clone(), s.lang.clone());
             let list = &new.sections[&key];
             let p = list_pages(
@@ -882,7 +882,6 @@ impl Reach {
                     sections.insert((ps.dir.clone(), ps.lang.clone()), Pages::All);
                 }
             }
-            let _ = i;
             sections.entry(key).or_insert(p);
         }
         let mut tags = HashMap::new();
