@@ -1,16 +1,11 @@
 //! Invalid fixture sites, one problem each: `kizuna check` must print exactly the expected diagnostic and
 //! exit 1, and `kizuna build` must write nothing.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn kizuna(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kizuna")
-}
+use common::kizuna;
+
+use std::path::Path;
 
 fn check_fixture(name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))

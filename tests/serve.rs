@@ -1,18 +1,16 @@
 //! `kizuna serve` end to end: the binary serves a temporary site on a free port; the tests fetch pages over
 //! plain HTTP (std's TcpStream), listen to the live-reload event stream, edit files and check what comes back.
 
+mod common;
+
+use common::write;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

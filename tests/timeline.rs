@@ -1,19 +1,12 @@
 //! The timeline pages of a small fixture site: order, grouping by decade and year, filter pages, the swimlane of
 //! a case study, JSON-LD and `/timeline.json`, and the fallback of untranslated entries.
 
+mod common;
+
+use common::{read, write};
+
 use serde_json::Value;
-use std::path::Path;
 use std::process::Command;
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn read(out: &Path, rel: &str) -> String {
-    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
-}
 
 /// Builds the fixture once per test (each test gets its own temp dir).
 fn build() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -15,6 +15,20 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(p, text).unwrap();
 }
 
+/// Runs the kizuna binary with `args`, without colours, and returns what it did.
+pub fn kizuna(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kizuna"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kizuna")
+}
+
+/// Reads an output file as text, naming it when it is missing.
+pub fn read(out: &Path, rel: &str) -> String {
+    std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
 /// A child process killed when dropped.
 pub struct Killed(pub Child);
 
