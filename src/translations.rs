@@ -28,6 +28,8 @@ pub struct Row {
     pub title: String,
     pub kind: &'static str,
     pub path: String,
+    /// The source's content hash, the value a translation records in `translated_from`.
+    pub hash: String,
     pub states: Vec<(String, State)>,
 }
 
@@ -113,6 +115,7 @@ pub fn report(site: &Site) -> Report {
             title: src.title().to_string(),
             kind: src.kind.name(),
             path: site.pages[source].path.clone(),
+            hash: hash(),
             states,
         });
     }

@@ -453,7 +453,6 @@ fn render_job(
                 .filter(|r| r.states.iter().any(|(_, s)| *s != crate::translations::State::Source))
                 .map(|r| {
                     let key = &r.key;
-                    let source = site.in_lang(key, &lang).map(|i| crate::translations::content_hash(&site.pages[i].doc.source)).unwrap_or_default();
                     let states: Vec<Value> = r
                         .states
                         .iter()
@@ -462,7 +461,7 @@ fn render_job(
                             json!({ "lang": l, "state": st, "href": href })
                         })
                         .collect();
-                    json!({ "key": key, "title": r.title, "kind": r.kind, "href": format!("{root}{}", site.href(&r.path)), "hash": source, "states": states })
+                    json!({ "key": key, "title": r.title, "kind": r.kind, "href": format!("{root}{}", site.href(&r.path)), "hash": r.hash, "states": states })
                 })
                 .collect();
             m.insert("rows".into(), Value::Array(rows));
