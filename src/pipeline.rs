@@ -42,7 +42,6 @@ impl Options {
 
 /// A site rendered in memory, ready to write.
 pub struct Generated {
-    pub config: Config,
     pub site: Site,
     pub bodies: Bodies,
     pub translations: translations::Report,
@@ -87,7 +86,6 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         return Err(diagnostics);
     }
     Ok(Generated {
-        config,
         site,
         bodies,
         translations: translation_report,
