@@ -25,14 +25,14 @@ fn build_bundled_site() -> tempfile::TempDir {
     dir
 }
 
-/// Types `text` into the page's search box, as a person would.
+/// Types `text` into the page's search box, as a person would: the box script arrives on focus.
 fn type_query(b: &mut Browser, text: &str) {
+    b.cdp
+        .eval("document.querySelector('form[data-kizuna-search] input[name=q]').focus()");
     b.cdp.wait_for(
         "the enhanced search box",
         "!!document.querySelector('form[data-kizuna-search] input[role=combobox]')",
     );
-    b.cdp
-        .eval("document.querySelector('form[data-kizuna-search] input[name=q]').focus()");
     b.cdp
         .call("Input.insertText", serde_json::json!({ "text": text }));
 }
@@ -52,6 +52,18 @@ fn check_site(base: &str) {
         "location.href.includes('lesson-01') && document.readyState === 'complete'",
     );
     assert_eq!(b.cdp.eval("document.documentElement.lang"), "en");
+    // Until the reader reaches for the box, a page loads only the small search loader.
+    assert_eq!(
+        b.cdp.eval(
+            "[...document.scripts].map(s => s.src.split('/').pop()).filter(n => /search|engine|ui|inflate/.test(n)).join(' ')"
+        ),
+        "kizuna-search.js"
+    );
+    assert_eq!(
+        b.cdp
+            .eval("!!document.querySelector('link[href$=\"search.css\"]') || typeof kizunaSearchEngine !== 'undefined'"),
+        false
+    );
 
     // A Burmese word on an English page finds the Burmese lesson.
     type_query(&mut b, "မန္တလေး");

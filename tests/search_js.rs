@@ -2,18 +2,8 @@
 
 use std::process::Command;
 
-/// `node` if present; tests using it are skipped with a message otherwise.
-pub fn node() -> Option<&'static str> {
-    match Command::new("node").arg("--version").output() {
-        Ok(o) if o.status.success() => Some("node"),
-        _ => {
-            eprintln!(
-                "SKIPPED: node is not installed, the JavaScript search client was not tested"
-            );
-            None
-        }
-    }
-}
+mod common;
+use common::node;
 
 #[test]
 fn js_analyser_matches_the_shared_vectors() {

@@ -16,8 +16,12 @@ globalThis.fetch = async (url) => {
     return { ok: false, status: 404 };
   }
 };
-runInThisContext(readFileSync(here("../themes/default/static/search/kizuna-search.js"), "utf8"));
-const search = globalThis.kizunaSearch;
+// KIZUNA_INFLATE=js: unpack with inflate.js, as browsers without DecompressionStream do.
+if (process.env.KIZUNA_INFLATE === "js") {
+  runInThisContext(readFileSync(here("../themes/default/static/search/inflate.js"), "utf8"));
+}
+runInThisContext(readFileSync(here("../themes/default/static/search/engine.js"), "utf8"));
+const search = globalThis.kizunaSearchEngine;
 search.setBase(pathToFileURL(join(out, "search")).href + "/");
 const queries = JSON.parse(readFileSync(queriesPath, "utf8"));
 const answers = [];

@@ -5,8 +5,8 @@ import { runInThisContext } from "node:vm";
 import { fileURLToPath } from "node:url";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-runInThisContext(readFileSync(here("../themes/default/static/search/kizuna-search.js"), "utf8"));
-const { indexTokens, queryGroups } = globalThis.kizunaSearch.analyse;
+runInThisContext(readFileSync(here("../themes/default/static/search/engine.js"), "utf8"));
+const { indexTokens, queryGroups } = globalThis.kizunaSearchEngine.analyse;
 const vectors = JSON.parse(readFileSync(here("search_vectors.json"), "utf8"));
 let failed = 0;
 for (const v of vectors) {

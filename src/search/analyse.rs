@@ -1,5 +1,5 @@
 //! Text analysis by script, identical at build time (here) and at query time (the same rules are
-//! implemented in `themes/default/static/search/kizuna-search.js`; `tests/search_vectors.json`
+//! implemented in `themes/default/static/search/engine.js`; `tests/search_vectors.json`
 //! proves both agree).
 //!
 //! * Everything: Unicode NFKC, then lower case (per character).

@@ -6,7 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::analyse;
-use super::format::{base64, encode_postings, put_str, put_varint, IDF_SCALE, MAGIC};
+use super::format::{base64, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC};
 use super::index::Built;
 use super::{IndexStats, SearchError};
 
@@ -261,6 +261,10 @@ pub fn layout(built: &Built) -> Files {
         })
         .collect();
     files.extend(docs);
+    let mut files: Vec<(String, Vec<u8>)> = files
+        .into_par_iter()
+        .map(|(name, raw)| (name, pack(&raw)))
+        .collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Files {
         files,

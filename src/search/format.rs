@@ -13,10 +13,13 @@
 //!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=255);
 //! * doc: URL, title, excerpt text (NFKC);
 //! * facet value: doc count, doc deltas; year: one byte per doc (year - min + 1, 0 = none).
+//!
+//! Every file is written packed ([`pack`]): one codec byte, 0 = stored as is, 1 = zlib (RFC 1950),
+//! which browsers inflate natively with `DecompressionStream("deflate")`.
 
 use super::SearchError;
 
-pub const MAGIC: &[u8; 4] = b"KZS1";
+pub const MAGIC: &[u8; 4] = b"KZS2";
 
 /// Scale of quantised idf values (idf × 1000).
 pub const IDF_SCALE: f64 = 1000.0;
@@ -59,6 +62,35 @@ pub fn encode_postings(out: &mut Vec<u8>, postings: &[(u32, u8)], num_docs: u32)
         out.extend_from_slice(&deltas);
     }
     out.extend(postings.iter().map(|p| p.1));
+}
+
+/// Packs a file of the index: zlib-compressed when that is smaller, stored otherwise.
+pub fn pack(raw: &[u8]) -> Vec<u8> {
+    let z = miniz_oxide::deflate::compress_to_vec_zlib(raw, 9);
+    let mut out = Vec::with_capacity(1 + z.len().min(raw.len()));
+    if z.len() < raw.len() {
+        out.push(1);
+        out.extend_from_slice(&z);
+    } else {
+        out.push(0);
+        out.extend_from_slice(raw);
+    }
+    out
+}
+
+/// Unpacks a file written by [`pack`]; `name` is for the error.
+pub fn unpack(packed: &[u8], name: &str) -> Result<Vec<u8>, SearchError> {
+    let corrupt = |reason: &str| SearchError::Corrupt {
+        path: name.to_string(),
+        reason: reason.to_string(),
+    };
+    match packed.split_first() {
+        Some((0, raw)) => Ok(raw.to_vec()),
+        Some((1, z)) => miniz_oxide::inflate::decompress_to_vec_zlib(z)
+            .map_err(|e| corrupt(&format!("cannot inflate: {e:?}"))),
+        Some((c, _)) => Err(corrupt(&format!("unknown codec {c}"))),
+        None => Err(corrupt("empty file")),
+    }
 }
 
 /// A reading cursor over one file.
@@ -201,6 +233,21 @@ mod tests {
         assert_eq!(r.postings(2, 1000).unwrap(), sparse);
         assert_eq!(r.postings(40, 40).unwrap(), dense);
         assert_eq!(r.pos, b.len());
+    }
+
+    #[test]
+    fn packing_round_trips_and_keeps_the_smaller_form() {
+        let text = "water supply ".repeat(50).into_bytes();
+        let packed = pack(&text);
+        assert_eq!(packed[0], 1);
+        assert!(packed.len() < text.len() / 4);
+        assert_eq!(unpack(&packed, "t").unwrap(), text);
+        let tiny = pack(b"ab");
+        assert_eq!(tiny, b"\0ab");
+        assert_eq!(unpack(&tiny, "t").unwrap(), b"ab");
+        assert!(unpack(&[1, 9, 9], "d/1.bin").is_err());
+        assert!(unpack(&[7], "d/1.bin").is_err());
+        assert!(unpack(&[], "d/1.bin").is_err());
     }
 
     #[test]

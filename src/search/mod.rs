@@ -1,6 +1,6 @@
 //! Client-side search: tantivy analyses the documents and computes BM25 statistics at build time;
 //! the index is exported as compact binary shards under `out/search/`, which the dependency-free
-//! JavaScript client (`themes/default/static/search/kizuna-search.js`) and [`query`] read with
+//! JavaScript client (`themes/default/static/search/engine.js`) and [`query`] read with
 //! the same ranking.
 //!
 //! Layout of `out/search/` (every `.bin` also exists as `.js` calling
@@ -114,7 +114,7 @@ pub enum SearchError {
     Corrupt { path: String, reason: String },
 }
 
-/// Writes the client index under `out/search/` (next to kizuna-search.js that the theme ships).
+/// Writes the client index under `out/search/` (next to the search client that the theme ships).
 pub fn write_index(docs: &[SearchDoc], out: &std::path::Path) -> Result<IndexStats, SearchError> {
     let built = index::build(docs)?;
     export::write(&built, &out.join("search"))

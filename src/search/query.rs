@@ -1,11 +1,11 @@
 //! Queries over the exported client index, with exactly the algorithm of the JavaScript client
-//! (`kizuna-search.js`): integer scores, the same files read in the same way.
+//! (`engine.js`): integer scores, the same files read in the same way.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::analyse::{self, ParsedQuery, TokenKind};
-use super::format::{Reader, MAGIC};
+use super::format::{unpack, Reader, MAGIC};
 use super::{Hit, QueryOptions, SearchError};
 
 /// Weight of an exact (folded) match of a query word.
@@ -79,7 +79,7 @@ impl Store {
                 std::fs::read(&path).map_err(|source| SearchError::Read { path, source })?;
             self.stats.bytes += bytes.len() as u64;
             self.stats.files += 1;
-            self.cache.insert(name.to_string(), bytes);
+            self.cache.insert(name.to_string(), unpack(&bytes, name)?);
         }
         Ok(&self.cache[name])
     }

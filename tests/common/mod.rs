@@ -9,6 +9,23 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Writes `text` to `root/rel`, creating folders.
+/// `node` for the JavaScript client's tests. Missing node skips them with a message on a developer's
+/// machine, and fails them in CI (`CI` set), where `.ci/run` installs it: CI skips nothing.
+pub fn node() -> Option<&'static str> {
+    match std::process::Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => Some("node"),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("node is not installed: .ci/run installs it (apt-get install nodejs)")
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED: node is not installed, the JavaScript search client was not tested"
+            );
+            None
+        }
+    }
+}
+
 pub fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();

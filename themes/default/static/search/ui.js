@@ -1,5 +1,5 @@
-/* kizuna search box and search page — dependency-free, classic script (loaded with defer after
- * kizuna-search.js).
+/* kizuna search box and search page — dependency-free, classic script, loaded by kizuna-search.js
+ * when the reader first reaches for a search box (or at once on /search/).
  * Enhances every form[data-kizuna-search] (ARIA combobox with a results listbox, results as the
  * reader types) and, on the /search/ page, fills #kizuna-search-page with full results and facet
  * filters (kind, language, city, field, year range) kept in the URL (?q=…&kind=…).
@@ -297,6 +297,9 @@
         input.value = new URLSearchParams(window.location.search).get("q") || input.value;
         onPage.inputs.push(input);
         form.addEventListener("submit", function (e) { e.preventDefault(); onPage(input.value); });
+      } else if (input && input.value && doc.activeElement === input) {
+        // Typed before this script arrived: show the results for it now.
+        input.dispatchEvent(new Event("input"));
       }
     });
   }
