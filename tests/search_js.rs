@@ -6,8 +6,12 @@ mod common;
 use common::node;
 
 #[test]
+#[cfg_attr(
+    not(feature = "node-tests"),
+    ignore = "needs node: cargo test --features node-tests"
+)]
 fn js_analyser_matches_the_shared_vectors() {
-    let Some(node) = node() else { return };
+    let node = node();
     let out = Command::new(node)
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),

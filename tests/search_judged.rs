@@ -125,18 +125,26 @@ struct JsAnswer {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "node-tests"),
+    ignore = "needs node: cargo test --features node-tests"
+)]
 fn js_client_ranks_like_the_rust_query() {
     js_client_matches_rust("native");
 }
 
 /// The same answers where a browser lacks `DecompressionStream` and inflate.js unpacks the files.
 #[test]
+#[cfg_attr(
+    not(feature = "node-tests"),
+    ignore = "needs node: cargo test --features node-tests"
+)]
 fn js_client_with_its_own_inflate_ranks_like_the_rust_query() {
     js_client_matches_rust("js");
 }
 
 fn js_client_matches_rust(inflate: &str) {
-    let Some(node) = common::node() else { return };
+    let node = common::node();
     let dir = tempfile::tempdir().unwrap();
     write_index(&fixture_docs(), dir.path()).unwrap();
     let root = env!("CARGO_MANIFEST_DIR");

@@ -9,20 +9,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Writes `text` to `root/rel`, creating folders.
-/// `node` for the JavaScript client's tests. Missing node skips them with a message on a developer's
-/// machine, and fails them in CI (`CI` set), where `.ci/run` installs it: CI skips nothing.
-pub fn node() -> Option<&'static str> {
+/// `node`, for the tests of the JavaScript search client (feature `node-tests`).
+pub fn node() -> &'static str {
     match std::process::Command::new("node").arg("--version").output() {
-        Ok(o) if o.status.success() => Some("node"),
-        _ if std::env::var_os("CI").is_some() => {
-            panic!("node is not installed: .ci/run installs it (apt-get install nodejs)")
-        }
-        _ => {
-            eprintln!(
-                "SKIPPED: node is not installed, the JavaScript search client was not tested"
-            );
-            None
-        }
+        Ok(o) if o.status.success() => "node",
+        _ => panic!("node is not installed: apt-get install nodejs (.ci/run does)"),
     }
 }
 

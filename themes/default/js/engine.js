@@ -1,0 +1,674 @@
+/* kizuna search engine — dependency-free, classic script, loaded on first use by kizuna-search.js
+ * (which defines window.kizunaSearch); defines window.kizunaSearchEngine(query, options) with
+ * options {lang, kind, city, field, yearFrom, yearTo, limit, prefer_lang}
+ *   → Promise<{ total, results: [{ url, href, title, excerpt, lang, kind, score }], facets }>
+ * Reads the index written by `kizuna build` next to this file (search/manifest.bin, s/, p/, d/, f/).
+ * Over http(s) files are fetched; where fetch fails (file://) the .js twin of each file is loaded
+ * with a <script> tag and hands its bytes to window.kizunaSearchData. Files are packed (one codec
+ * byte, then stored or zlib bytes), inflated with DecompressionStream, or by inflate.js where a
+ * browser lacks it.
+ * The analyser and the ranking are the same as the Rust side (src/search/analyse.rs, query.rs);
+ * tests/search_vectors.json and tests/search_js.rs prove it. */
+(function (root) {
+  "use strict";
+
+  var MAX_TERM_BYTES = 80;
+  var W_EXACT = 10, W_DIACRITICS = 4, W_PREFIX = 6, W_FUZZY = 5;
+  var MIN_PREFIX_CHARS = 3, MAX_PREFIX_TERMS = 5;
+  var MIN_FUZZY_CHARS = 5, MAX_FUZZY_TERMS = 3, MAX_FUZZY_SHARDS = 2;
+  var EXCERPT_WINDOW = 200, EXCERPT_BEFORE = 60;
+  var WORD = 1, CJK = 2, MYANMAR = 3, KHMER = 4, THAI = 5;
+
+  /* ---------- analysis ---------- */
+
+  var RE_WORDCHAR = /[\p{Alphabetic}\p{N}\p{M}]/u;
+  var RE_MARK = /\p{M}/u;
+  var RE_MARKS = /\p{M}/gu;
+
+  function scriptOf(c) {
+    if (!RE_WORDCHAR.test(c)) return 0;
+    var u = c.codePointAt(0);
+    if ((u >= 0x3005 && u <= 0x3007) || (u >= 0x3040 && u <= 0x30ff) || (u >= 0x31f0 && u <= 0x31ff) ||
+        (u >= 0x3400 && u <= 0x4dbf) || (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff) ||
+        (u >= 0x20000 && u <= 0x3ffff)) return CJK;
+    if ((u >= 0x1000 && u <= 0x109f) || (u >= 0xa9e0 && u <= 0xa9ff) || (u >= 0xaa60 && u <= 0xaa7f)) return MYANMAR;
+    if ((u >= 0x1780 && u <= 0x17ff) || (u >= 0x19e0 && u <= 0x19ff)) return KHMER;
+    if (u >= 0x0e00 && u <= 0x0e7f) return THAI;
+    return WORD;
+  }
+
+  var FOLD = { "đ": "d", "ð": "d", "ł": "l", "ø": "o", "ı": "i" };
+  function fold(w) {
+    var s = w.normalize("NFD").replace(RE_MARKS, "");
+    var o = "";
+    for (var c of s) o += FOLD[c] || c;
+    return o.normalize("NFC");
+  }
+
+  function utf8len(s) {
+    var n = 0;
+    for (var c of s) {
+      var u = c.codePointAt(0);
+      n += u < 0x80 ? 1 : u < 0x800 ? 2 : u < 0x10000 ? 3 : 4;
+    }
+    return n;
+  }
+
+  /* Runs of same-script chars of a normalised string; offsets are code point indices. */
+  function runs(norm) {
+    var out = [], cur = null, i = 0;
+    for (var c of norm) {
+      for (var l of c.toLowerCase()) {
+        var s = scriptOf(l);
+        if (!s) {
+          if (cur) { out.push(cur); cur = null; }
+        } else if (cur && cur.script === s) {
+          cur.chars.push([l, i, i + 1]);
+        } else {
+          if (cur) out.push(cur);
+          cur = { script: s, chars: [[l, i, i + 1]] };
+        }
+      }
+      i++;
+    }
+    if (cur) out.push(cur);
+    return out;
+  }
+
+  function inR(u, a, b) { return u >= a && u <= b; }
+
+  function breaksBefore(script, chars, i) {
+    var c = chars[i][0].codePointAt(0);
+    var prev = chars[i - 1][0].codePointAt(0);
+    var next = i + 1 < chars.length ? chars[i + 1][0].codePointAt(0) : 0;
+    switch (script) {
+      case MYANMAR:
+        return (inR(c, 0x1000, 0x1021) && prev !== 0x1039 && next !== 0x103a && next !== 0x1039) ||
+          inR(c, 0x1023, 0x102a) || c === 0x103f || inR(c, 0x1040, 0x1049) || inR(c, 0x104c, 0x104f);
+      case KHMER:
+        return ((inR(c, 0x1780, 0x17b3) && prev !== 0x17d2 && next !== 0x17cb && next !== 0x17cd && next !== 0x17ce) ||
+          inR(c, 0x17e0, 0x17e9)) && c !== 0x17d7;
+      case THAI:
+        return inR(c, 0x0e40, 0x0e44) ||
+          (inR(c, 0x0e01, 0x0e2e) && !inR(prev, 0x0e40, 0x0e44) &&
+            (next === 0x0e30 || next === 0x0e31 || inR(next, 0x0e32, 0x0e3a) || next === 0x0e45 || inR(next, 0x0e47, 0x0e4e))) ||
+          inR(c, 0x0e50, 0x0e59);
+      case CJK:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  function units(run) {
+    var out = [];
+    for (var i = 0; i < run.chars.length; i++) {
+      var ch = run.chars[i];
+      if (i === 0 || breaksBefore(run.script, run.chars, i)) out.push([ch[0], ch[1], ch[2]]);
+      else { var last = out[out.length - 1]; last[0] += ch[0]; last[2] = ch[2]; }
+    }
+    return out;
+  }
+
+  function pieces(norm) {
+    return runs(norm).map(function (run) {
+      if (run.script === WORD) {
+        var exact = run.chars.map(function (x) { return x[0]; }).join("");
+        return { word: true, folded: fold(exact), exact: exact, start: run.chars[0][1], end: run.chars[run.chars.length - 1][2] };
+      }
+      return { word: false, units: units(run) };
+    });
+  }
+
+  /* Index-time analysis: [{term, exact, position, start, end}] (offsets in code points of NFKC text). */
+  function indexTokens(text) {
+    var norm = text.normalize("NFKC"), out = [], pos = 0;
+    pieces(norm).forEach(function (p) {
+      if (p.word) {
+        if (p.folded.length && utf8len(p.folded) <= MAX_TERM_BYTES) {
+          out.push({ term: p.folded, exact: false, position: pos, start: p.start, end: p.end });
+          if (p.exact !== p.folded && utf8len(p.exact) <= MAX_TERM_BYTES)
+            out.push({ term: p.exact, exact: true, position: pos, start: p.start, end: p.end });
+        }
+        pos++;
+      } else {
+        var u = p.units;
+        for (var i = 0; i < u.length; i++) {
+          out.push({ term: u[i][0], exact: false, position: pos, start: u[i][1], end: u[i][2] });
+          if (i + 1 < u.length)
+            out.push({ term: u[i][0] + u[i + 1][0], exact: false, position: pos, start: u[i][1], end: u[i + 1][2] });
+          pos++;
+        }
+      }
+    });
+    return out;
+  }
+
+  function parseQuery(q) {
+    var terms = [], phrases = [];
+    q.split('"').forEach(function (segment, i) {
+      var phrase = i % 2 === 1, seq = [];
+      pieces(segment.normalize("NFKC")).forEach(function (p) {
+        if (p.word) {
+          if (!p.folded.length || utf8len(p.folded) > MAX_TERM_BYTES) return;
+          seq.push(p.folded);
+          terms.push({ term: p.folded, exact: p.exact !== p.folded ? p.exact : null, isWord: true, phrase: phrase });
+        } else {
+          var u = p.units;
+          if (u.length === 1) {
+            seq.push(u[0][0]);
+            terms.push({ term: u[0][0], exact: null, isWord: false, phrase: phrase });
+          }
+          for (var j = 0; j + 1 < u.length; j++) {
+            var t = u[j][0] + u[j + 1][0];
+            seq.push(t);
+            terms.push({ term: t, exact: null, isWord: false, phrase: phrase });
+          }
+        }
+      });
+      if (phrase && seq.length > 1) phrases.push(seq);
+    });
+    var cps = Array.from(q), lastc = cps[cps.length - 1];
+    var lt = terms[terms.length - 1];
+    var lastIsPrefix = !!(lt && lt.isWord && !lt.phrase && lastc !== undefined && (scriptOf(lastc) || RE_MARK.test(lastc)));
+    return { terms: terms, lastIsPrefix: lastIsPrefix, phrases: phrases };
+  }
+
+  function queryGroups(q) {
+    return parseQuery(q).terms.map(function (t) { return t.exact ? [t.term, t.exact] : [t.term]; });
+  }
+
+  /* Compare strings by code point (= UTF-8 byte order, as the Rust side sorts). */
+  function cmp(a, b) {
+    var i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      var x = a.codePointAt(i), y = b.codePointAt(j);
+      if (x !== y) return x < y ? -1 : 1;
+      i += x > 0xffff ? 2 : 1;
+      j += y > 0xffff ? 2 : 1;
+    }
+    if (i < a.length) return 1;
+    return j < b.length ? -1 : 0;
+  }
+
+  function withinOneEdit(a, b) {
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var p = 0;
+    while (p < la && p < lb && a[p] === b[p]) p++;
+    if (p === la && p === lb) return true;
+    var ra = a.slice(p), rb = b.slice(p);
+    var eq = function (x, y) { return x.length === y.length && x.every(function (v, k) { return v === y[k]; }); };
+    if (la === lb) return eq(ra.slice(1), rb.slice(1)) ||
+      (ra.length >= 2 && ra[0] === rb[1] && ra[1] === rb[0] && eq(ra.slice(2), rb.slice(2)));
+    if (la > lb) return eq(ra.slice(1), rb);
+    return eq(ra, rb.slice(1));
+  }
+
+  /* ---------- binary reading ---------- */
+
+  var decoder = new TextDecoder();
+  function Reader(buf) { this.b = buf; this.p = 0; }
+  Reader.prototype.byte = function () {
+    if (this.p >= this.b.length) throw new Error("kizuna search: truncated index file");
+    return this.b[this.p++];
+  };
+  Reader.prototype.varint = function () {
+    var v = 0, mul = 1, b;
+    do { b = this.byte(); v += (b & 0x7f) * mul; mul *= 128; } while (b & 0x80);
+    return v;
+  };
+  Reader.prototype.bytes = function (n) {
+    if (this.p + n > this.b.length) throw new Error("kizuna search: truncated index file");
+    var s = this.b.subarray(this.p, this.p + n); this.p += n; return s;
+  };
+  Reader.prototype.string = function () { return decoder.decode(this.bytes(this.varint())); };
+  Reader.prototype.strings = function () {
+    var n = this.varint(), o = [];
+    for (var i = 0; i < n; i++) o.push(this.string());
+    return o;
+  };
+  Reader.prototype.postings = function (df, numDocs) {
+    var enc = this.byte(), docs = [];
+    if (enc === 0) {
+      var prev = 0;
+      for (var i = 0; i < df; i++) { var d = this.varint(); prev = i === 0 ? d : prev + d; docs.push(prev); }
+    } else if (enc === 1) {
+      var bits = this.bytes(Math.ceil(numDocs / 8));
+      for (var k = 0; k < bits.length; k++) for (var j = 0; j < 8; j++) if (bits[k] & (1 << j)) docs.push(k * 8 + j);
+    } else throw new Error("kizuna search: unknown postings encoding");
+    var imp = this.bytes(df), out = [];
+    for (var m = 0; m < docs.length; m++) out.push([docs[m], imp[m]]);
+    return out;
+  };
+
+  /* ---------- loading ---------- */
+
+  var script = root.document && root.document.currentScript;
+  var BASE = script && script.src ? script.src.replace(/[^\/]*(\?.*)?(#.*)?$/, "") : "./";
+  var files = new Map(), waiting = new Map();
+  var stats = { bytes: 0, files: 0 };
+
+  function b64(s) {
+    if (typeof atob === "function") {
+      var bin = atob(s), out = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+      return out;
+    }
+    return new Uint8Array(Buffer.from(s, "base64"));
+  }
+
+  /* Called by the .js twins of index files. */
+  root.kizunaSearchData = function (path, data) {
+    var w = waiting.get(path);
+    if (w) { waiting.delete(path); w.resolve(b64(data)); }
+  };
+
+  function viaScript(path) {
+    return new Promise(function (resolve, reject) {
+      waiting.set(path, { resolve: resolve });
+      var s = root.document.createElement("script");
+      s.src = BASE + path.replace(/\.bin$/, ".js");
+      s.async = true;
+      s.onerror = function () { waiting.delete(path); reject(new Error("kizuna search: cannot load " + s.src)); };
+      s.onload = function () { s.remove(); };
+      root.document.head.appendChild(s);
+    });
+  }
+
+  var inflateP = null;
+  function inflater() {
+    if (root.kizunaInflate) return Promise.resolve(root.kizunaInflate);
+    if (!inflateP) {
+      inflateP = new Promise(function (resolve, reject) {
+        var s = root.document.createElement("script");
+        s.src = BASE + "inflate.js";
+        s.onload = function () { resolve(root.kizunaInflate); };
+        s.onerror = function () { inflateP = null; reject(new Error("kizuna search: cannot load " + s.src)); };
+        root.document.head.appendChild(s);
+      });
+    }
+    return inflateP;
+  }
+
+  /* The bytes of a packed index file: after a codec byte, stored (0) or zlib (1). */
+  function unpack(b, path) {
+    if (b[0] === 0) return b.subarray(1);
+    if (b[0] !== 1) throw new Error("kizuna search: " + path + " is not a kizuna index file");
+    var z = b.subarray(1);
+    if (typeof DecompressionStream === "function" && !root.kizunaInflate) {
+      var body = new Response(z).body.pipeThrough(new DecompressionStream("deflate"));
+      return new Response(body).arrayBuffer().then(function (a) { return new Uint8Array(a); });
+    }
+    return inflater().then(function (inflate) { return inflate(z); });
+  }
+
+  function load(path) {
+    var p = files.get(path);
+    if (!p) {
+      var pre = root.kizunaSearchPrefetch && root.kizunaSearchPrefetch[path];
+      if (pre) delete root.kizunaSearchPrefetch[path];
+      var viaFetch = typeof fetch === "function"
+        ? (pre || fetch(BASE + path)).then(function (r) {
+            if (!r.ok) throw new Error("HTTP " + r.status);
+            return r.arrayBuffer();
+          }).then(function (a) { return new Uint8Array(a); })
+        : Promise.reject(new Error("no fetch"));
+      p = viaFetch.catch(function (e) {
+        if (root.document && root.document.createElement) return viaScript(path);
+        throw e;
+      }).then(function (b) { stats.bytes += b.length; stats.files++; return unpack(b, path); });
+      p.catch(function () { files.delete(path); });
+      files.set(path, p);
+    }
+    return p;
+  }
+
+  var manifestP = null;
+  function manifest() {
+    if (!manifestP) manifestP = load("manifest.bin").then(function (b) {
+      var r = new Reader(b);
+      var magic = decoder.decode(r.bytes(4));
+      if (magic !== "KZS2") throw new Error("kizuna search: bad index");
+      var m = { numDocs: r.varint(), langs: r.strings(), kinds: r.strings(), cities: r.strings(), fields: r.strings(), groups: [] };
+      var ng = r.varint();
+      for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
+      m.yearMin = r.varint() - 10000;
+      m.yearSpan = r.varint();
+      m.bounds = [];
+      var nb = r.varint(), prev = new Uint8Array(0);
+      for (var k = 0; k < nb; k++) {
+        var shared = r.varint(), rest = r.bytes(r.varint());
+        var bb = new Uint8Array(shared + rest.length);
+        bb.set(prev.subarray(0, shared)); bb.set(rest, shared);
+        m.bounds.push(decoder.decode(bb));
+        prev = bb;
+      }
+      return m;
+    });
+    manifestP.catch(function () { manifestP = null; });
+    return manifestP;
+  }
+
+  var shardCache = new Map();
+  function shard(i, numDocs) {
+    var p = shardCache.get(i);
+    if (!p) {
+      p = load("s/" + i + ".bin").then(function (b) {
+        var r = new Reader(b), n = r.varint(), out = [], prev = new Uint8Array(0);
+        for (var k = 0; k < n; k++) {
+          var shared = r.varint(), suffix = r.bytes(r.varint());
+          var tb = new Uint8Array(shared + suffix.length);
+          tb.set(prev.subarray(0, shared)); tb.set(suffix, shared);
+          var e = { term: decoder.decode(tb), df: r.varint(), idf: r.varint() };
+          var file = r.varint();
+          if (file === 0) e.inline = r.bytes(r.varint());
+          else {
+            e.file = file - 1;
+            e.topCount = r.varint();
+            var start = r.p;
+            r.postings(e.topCount, numDocs);
+            e.top = r.b.subarray(start, r.p);
+          }
+          prev = tb;
+          out.push(e);
+        }
+        return out;
+      });
+      p.catch(function () { shardCache.delete(i); });
+      shardCache.set(i, p);
+    }
+    return p;
+  }
+
+  function shardOf(bounds, term) {
+    var lo = 0, hi = bounds.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(bounds[mid], term) <= 0) lo = mid + 1; else hi = mid; }
+    return Math.max(0, lo - 1);
+  }
+  function shardRange(bounds, prefix) {
+    return [shardOf(bounds, prefix), shardOf(bounds, prefix + "\u{10FFFF}")];
+  }
+
+  function lookup(m, term) {
+    if (!m.bounds.length) return Promise.resolve(null);
+    return shard(shardOf(m.bounds, term), m.numDocs).then(function (es) {
+      return es.find(function (e) { return e.term === term; }) || null;
+    });
+  }
+
+  function withPrefix(m, prefix, range) {
+    var ps = [];
+    for (var i = range[0]; i <= range[1]; i++) ps.push(shard(i, m.numDocs));
+    return Promise.all(ps).then(function (all) {
+      var out = [];
+      all.forEach(function (es) { es.forEach(function (e) { if (e.term.startsWith(prefix)) out.push(e); }); });
+      return out;
+    });
+  }
+
+  /* Postings of a term; only its best documents when bestOnly and the term is frequent. */
+  function postings(m, e, bestOnly) {
+    if (bestOnly && e.top) return Promise.resolve(new Reader(e.top).postings(e.topCount, m.numDocs));
+    if (e.inline) return Promise.resolve(new Reader(e.inline).postings(e.df, m.numDocs));
+    return load("p/" + e.file + ".bin").then(function (b) { return new Reader(b).postings(e.df, m.numDocs); });
+  }
+
+  function facet(path) {
+    return load(path).then(function (b) {
+      var r = new Reader(b), n = r.varint(), out = new Set(), prev = 0;
+      for (var i = 0; i < n; i++) { var d = r.varint(); prev = i === 0 ? d : prev + d; out.add(prev); }
+      return out;
+    });
+  }
+
+  var docCache = new Map();
+  function doc(d) {
+    var p = docCache.get(d);
+    if (!p) {
+      p = load("d/" + d + ".bin").then(function (b) {
+        var r = new Reader(b);
+        return { url: r.string(), title: r.string(), text: r.string() };
+      });
+      p.catch(function () { docCache.delete(d); });
+      docCache.set(d, p);
+    }
+    return p;
+  }
+
+  function groupOf(m, d) {
+    var lo = 0, hi = m.groups.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (m.groups[mid][2] <= d) lo = mid + 1; else hi = mid; }
+    var g = m.groups[Math.max(0, lo - 1)];
+    return g ? [g[0], g[1]] : [0, 0];
+  }
+
+  function byDfThenTerm(a, b) { return b.df - a.df || cmp(a.term, b.term); }
+
+  // The terms are looked up in parallel (shard loads are shared through `load`'s cache), so a query costs
+  // a few round trips however many words it has.
+  async function alternatives(m, pq) {
+    var last = pq.terms.length - 1;
+    return Promise.all(pq.terms.map(async function (qt, i) {
+      var alts = [];
+      var e = await lookup(m, qt.term);
+      if (e) alts.push([e, W_EXACT, true]);
+      if (qt.exact) {
+        var x = await lookup(m, qt.exact);
+        if (x) alts.push([x, W_DIACRITICS, false]);
+      }
+      var chars = Array.from(qt.term);
+      if (i === last && pq.lastIsPrefix && chars.length >= MIN_PREFIX_CHARS && m.bounds.length) {
+        var c = (await withPrefix(m, qt.term, shardRange(m.bounds, qt.term)))
+          .filter(function (e) { return e.term !== qt.term; });
+        c.sort(byDfThenTerm);
+        c.slice(0, MAX_PREFIX_TERMS).forEach(function (e) { alts.push([e, W_PREFIX, true]); });
+      }
+      if (qt.isWord && !qt.phrase && chars.length >= MIN_FUZZY_CHARS && !alts.length && m.bounds.length) {
+        var k = 1;
+        while (k < chars.length) {
+          var r = shardRange(m.bounds, chars.slice(0, k).join(""));
+          if (r[1] - r[0] < MAX_FUZZY_SHARDS) break;
+          k++;
+        }
+        var p = chars.slice(0, k).join("");
+        var f = (await withPrefix(m, p, shardRange(m.bounds, p)))
+          .filter(function (e) { return withinOneEdit(chars, Array.from(e.term)); });
+        f.sort(byDfThenTerm);
+        f.slice(0, MAX_FUZZY_TERMS).forEach(function (e) { alts.push([e, W_FUZZY, true]); });
+      }
+      return alts;
+    }));
+  }
+
+  function hasPhrase(text, seq) {
+    var at = new Map();
+    indexTokens(text).forEach(function (t) {
+      if (t.exact) return;
+      if (!at.has(t.position)) at.set(t.position, []);
+      at.get(t.position).push(t.term);
+    });
+    for (var p of at.keys()) {
+      var ok = seq.every(function (s, j) { var v = at.get(p + j); return v && v.indexOf(s) >= 0; });
+      if (ok) return true;
+    }
+    return false;
+  }
+
+  function escapeHtml(s) {
+    return s.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function excerpt(text, terms) {
+    var chars = Array.from(text);
+    var spans = indexTokens(text).filter(function (t) { return terms.has(t.term); })
+      .map(function (t) { return [t.start, t.end]; });
+    spans.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    spans.forEach(function (s) {
+      var l = merged[merged.length - 1];
+      if (l && s[0] <= l[1]) l[1] = Math.max(l[1], s[1]); else merged.push([s[0], s[1]]);
+    });
+    var start = 0;
+    if (merged.length && merged[0][0] > EXCERPT_BEFORE) {
+      start = merged[0][0] - EXCERPT_BEFORE;
+      var sp = chars.slice(start, merged[0][0]).indexOf(" ");
+      if (sp >= 0) start += sp + 1;
+    }
+    var end = Math.min(start + EXCERPT_WINDOW, chars.length);
+    if (end < chars.length) {
+      var from = Math.max(end - 30, start);
+      var rp = chars.slice(from, end).lastIndexOf(" ");
+      if (rp >= 0) end = from + rp;
+    }
+    var out = start > 0 ? "…" : "", at = start;
+    merged.forEach(function (m) {
+      var s = Math.max(m[0], start), e = Math.min(m[1], end);
+      if (s >= e) return;
+      out += escapeHtml(chars.slice(at, s).join("")) + "<mark>" + escapeHtml(chars.slice(s, e).join("")) + "</mark>";
+      at = e;
+    });
+    if (at < end) out += escapeHtml(chars.slice(at, end).join(""));
+    if (end < chars.length) out += "…";
+    return out;
+  }
+
+  function siteHref(url) {
+    if (!/^\//.test(url)) return url;
+    var href = new URL("../" + url.slice(1), BASE).href;
+    if (/^file:/.test(href) && /\/$/.test(href)) href += "index.html";
+    return href;
+  }
+
+  /* ---------- search ---------- */
+
+  async function search(query, options) {
+    var o = options || {};
+    var m = await manifest();
+    var pq = parseQuery(String(query || ""));
+    var empty = { total: 0, results: [], facets: { lang: {}, kind: {} } };
+    if (!pq.terms.length) return empty;
+    var alts = await alternatives(m, pq);
+
+    var lists = await Promise.all(alts.map(function (group) {
+      return Promise.all(group.map(function (alt) { return postings(m, alt[0], alt[1] === W_PREFIX); }));
+    }));
+    var acc = new Map();
+    for (var g = 0; g < alts.length; g++) {
+      var best = new Map();
+      for (var a = 0; a < alts[g].length; a++) {
+        var alt = alts[g][a], e = alt[0], w = alt[1], main = alt[2];
+        var ps = lists[g][a];
+        for (var k = 0; k < ps.length; k++) {
+          var d = ps[k][0], s = w * e.idf * ps[k][1];
+          var b = best.get(d);
+          if (!b) { b = [0, 0]; best.set(d, b); }
+          if (main) b[0] = Math.max(b[0], s); else b[1] += s;
+        }
+      }
+      best.forEach(function (v, d) {
+        if (v[0] > 0) {
+          var x = acc.get(d);
+          if (!x) { x = [0, 0]; acc.set(d, x); }
+          x[0] += 1; x[1] += v[0] + v[1];
+        }
+      });
+    }
+
+    var want = function (list, v) { return v == null || v === "" ? undefined : list.indexOf(v); };
+    var lang = want(m.langs, o.lang), kind = want(m.kinds, o.kind);
+    var ci = want(m.cities, o.city), fi = want(m.fields, o.field);
+    var city = ci === undefined ? null : ci < 0 ? new Set() : await facet("f/c" + ci + ".bin");
+    var field = fi === undefined ? null : fi < 0 ? new Set() : await facet("f/f" + fi + ".bin");
+    var hasYears = o.yearFrom != null || o.yearTo != null;
+    var years = null;
+    if (hasYears) {
+      var yr = new Reader(await load("f/year.bin"));
+      years = [];
+      for (var yi = 0; yi < m.numDocs; yi++) years.push(yr.varint());
+    }
+    var yFrom = o.yearFrom != null && o.yearFrom !== "" ? Number(o.yearFrom) : -Infinity;
+    var yTo = o.yearTo != null && o.yearTo !== "" ? Number(o.yearTo) : Infinity;
+    var preferName = o.prefer_lang != null ? o.prefer_lang : o.preferLang;
+    var prefer = preferName != null ? m.langs.indexOf(preferName) : -1;
+
+    var pre = [];
+    Array.from(acc.keys()).sort(function (x, y) { return x - y; }).forEach(function (d) {
+      var v = acc.get(d);
+      if (city && !city.has(d)) return;
+      if (field && !field.has(d)) return;
+      if (years) {
+        var y = years[d];
+        if (y === 0) return;
+        y = m.yearMin + y - 1;
+        if (y < yFrom || y > yTo) return;
+      }
+      var gk = groupOf(m, d);
+      pre.push({ doc: d, cov: v[0], lang: gk[0], kind: gk[1], pref: prefer >= 0 && gk[0] === prefer, score: v[1] });
+    });
+    // Facet counts (for the /search/ page): the best matches before the language and kind filters.
+    var facets = { lang: {}, kind: {} };
+    var preMax = pre.reduce(function (mx, c) { return Math.max(mx, c.cov); }, 0);
+    pre.forEach(function (c) {
+      if (c.cov !== preMax) return;
+      var l = m.langs[c.lang], k = m.kinds[c.kind];
+      facets.lang[l] = (facets.lang[l] || 0) + 1;
+      facets.kind[k] = (facets.kind[k] || 0) + 1;
+    });
+    var cands = pre.filter(function (c) {
+      return !((lang !== undefined && lang !== c.lang) || (kind !== undefined && kind !== c.kind));
+    });
+    var maxCov = cands.reduce(function (mx, c) { return Math.max(mx, c.cov); }, 0);
+    cands = cands.filter(function (c) { return c.cov === maxCov; });
+    cands.sort(function (x, y) { return (y.pref - x.pref) || (y.score - x.score) || (x.doc - y.doc); });
+    var total = cands.length;
+    var limit = Math.max(1, o.limit || 10);
+
+    if (pq.phrases.length) {
+      var n = Math.min(cands.length, limit * 3);
+      var head = [];
+      var texts = await Promise.all(cands.slice(0, n).map(function (c) { return doc(c.doc); }));
+      for (var i = 0; i < n; i++) {
+        var dd = texts[i];
+        var t = dd.title + "\n" + dd.text;
+        head.push([pq.phrases.every(function (p) { return hasPhrase(t, p); }), cands[i]]);
+      }
+      head.sort(function (x, y) { return (y[0] ? 1 : 0) - (x[0] ? 1 : 0); });
+      head.forEach(function (h, j) { cands[j] = h[1]; });
+    }
+
+    var marks = new Set();
+    alts.forEach(function (g) { g.forEach(function (a) { marks.add(a[0].term); }); });
+    var shown = cands.slice(0, limit);
+    var docs = await Promise.all(shown.map(function (c) { return doc(c.doc); }));
+    var results = shown.map(function (c, j) {
+      return {
+        url: docs[j].url,
+        href: siteHref(docs[j].url),
+        title: docs[j].title,
+        excerpt: excerpt(docs[j].text, marks),
+        lang: m.langs[c.lang] || "",
+        kind: m.kinds[c.kind] || "",
+        score: c.score / 1e4
+      };
+    });
+    return { total: total, results: results, facets: facets };
+  }
+
+  function facetValues() {
+    return manifest().then(function (m) {
+      return {
+        langs: m.langs.slice(), kinds: m.kinds.slice(), cities: m.cities.slice(), fields: m.fields.slice(),
+        years: m.yearSpan ? [m.yearMin, m.yearMin + m.yearSpan - 1] : null
+      };
+    });
+  }
+
+  search.facets = facetValues;
+  search.stats = stats;
+  search.analyse = { indexTokens: indexTokens, queryGroups: queryGroups, parseQuery: parseQuery, fold: fold };
+  search.setBase = function (b) { BASE = b; };
+  root.kizunaSearchEngine = search;
+})(typeof window !== "undefined" ? window : globalThis);
