@@ -10,7 +10,7 @@
 //!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings;
 //!   otherwise the count and postings of the term's highest-impact documents, for completions);
 //! * postings: encoding (0 = doc deltas, 1 = bitset over all docs), the docs, then one impact
-//!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=255);
+//!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=63);
 //! * doc: URL, title, excerpt text (NFKC);
 //! * facet value: doc count, doc deltas; year: one byte per doc (year - min + 1, 0 = none).
 //!

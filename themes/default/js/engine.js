@@ -228,18 +228,28 @@
     for (var i = 0; i < n; i++) o.push(this.string());
     return o;
   };
+  /* Postings as { docs, imp }: ascending document numbers and their impact bytes. */
   Reader.prototype.postings = function (df, numDocs) {
-    var enc = this.byte(), docs = [];
+    var enc = this.byte(), docs = new Int32Array(df), n = 0;
     if (enc === 0) {
       var prev = 0;
-      for (var i = 0; i < df; i++) { var d = this.varint(); prev = i === 0 ? d : prev + d; docs.push(prev); }
+      for (; n < df; n++) { prev += this.varint(); docs[n] = prev; }
     } else if (enc === 1) {
       var bits = this.bytes(Math.ceil(numDocs / 8));
-      for (var k = 0; k < bits.length; k++) for (var j = 0; j < 8; j++) if (bits[k] & (1 << j)) docs.push(k * 8 + j);
+      for (var k = 0; k < bits.length; k++) {
+        var b = bits[k];
+        for (var j = 0; b; j++, b >>= 1) if (b & 1) { if (n === df) break; docs[n++] = k * 8 + j; }
+      }
+      if (n !== df) throw new Error("kizuna search: bitset does not match df");
     } else throw new Error("kizuna search: unknown postings encoding");
-    var imp = this.bytes(df), out = [];
-    for (var m = 0; m < docs.length; m++) out.push([docs[m], imp[m]]);
-    return out;
+    return { docs: docs, imp: this.bytes(df) };
+  };
+  /* Moves past postings without decoding them. */
+  Reader.prototype.skipPostings = function (df, numDocs) {
+    var enc = this.byte();
+    if (enc === 0) for (var i = 0; i < df; i++) this.varint();
+    else this.bytes(Math.ceil(numDocs / 8));
+    this.bytes(df);
   };
 
   /* ---------- loading ---------- */
@@ -333,6 +343,12 @@
       var m = { numDocs: r.varint(), langs: r.strings(), kinds: r.strings(), cities: r.strings(), fields: r.strings(), groups: [] };
       var ng = r.varint();
       for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
+      m.langOf = new Uint16Array(m.numDocs);
+      m.kindOf = new Uint16Array(m.numDocs);
+      m.groups.forEach(function (g) {
+        m.langOf.fill(g[0], g[2], g[2] + g[3]);
+        m.kindOf.fill(g[1], g[2], g[2] + g[3]);
+      });
       m.yearMin = r.varint() - 10000;
       m.yearSpan = r.varint();
       m.bounds = [];
@@ -367,7 +383,7 @@
             e.file = file - 1;
             e.topCount = r.varint();
             var start = r.p;
-            r.postings(e.topCount, numDocs);
+            r.skipPostings(e.topCount, numDocs);
             e.top = r.b.subarray(start, r.p);
           }
           prev = tb;
@@ -434,13 +450,6 @@
       docCache.set(d, p);
     }
     return p;
-  }
-
-  function groupOf(m, d) {
-    var lo = 0, hi = m.groups.length;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (m.groups[mid][2] <= d) lo = mid + 1; else hi = mid; }
-    var g = m.groups[Math.max(0, lo - 1)];
-    return g ? [g[0], g[1]] : [0, 0];
   }
 
   function byDfThenTerm(a, b) { return b.df - a.df || cmp(a.term, b.term); }
@@ -555,26 +564,22 @@
     var lists = await Promise.all(alts.map(function (group) {
       return Promise.all(group.map(function (alt) { return postings(m, alt[0], alt[1] === W_PREFIX); }));
     }));
-    var acc = new Map();
+    // Per document: how many query terms it matches (coverage) and its score. A term's score in a
+    // document is its best main alternative plus the sum of the others, counted where a main one matches.
+    var N = m.numDocs, cov = new Uint8Array(N), score = new Float64Array(N);
+    var best = new Float64Array(N), extra = new Float64Array(N);
     for (var g = 0; g < alts.length; g++) {
-      var best = new Map();
+      best.fill(0);
+      extra.fill(0);
       for (var a = 0; a < alts[g].length; a++) {
-        var alt = alts[g][a], e = alt[0], w = alt[1], main = alt[2];
-        var ps = lists[g][a];
-        for (var k = 0; k < ps.length; k++) {
-          var d = ps[k][0], s = w * e.idf * ps[k][1];
-          var b = best.get(d);
-          if (!b) { b = [0, 0]; best.set(d, b); }
-          if (main) b[0] = Math.max(b[0], s); else b[1] += s;
+        var alt = alts[g][a], f = alt[1] * alt[0].idf, ps = lists[g][a], docs = ps.docs, imp = ps.imp;
+        if (alt[2]) {
+          for (var k = 0; k < docs.length; k++) { var s = f * imp[k]; if (s > best[docs[k]]) best[docs[k]] = s; }
+        } else {
+          for (var k2 = 0; k2 < docs.length; k2++) extra[docs[k2]] += f * imp[k2];
         }
       }
-      best.forEach(function (v, d) {
-        if (v[0] > 0) {
-          var x = acc.get(d);
-          if (!x) { x = [0, 0]; acc.set(d, x); }
-          x[0] += 1; x[1] += v[0] + v[1];
-        }
-      });
+      for (var d = 0; d < N; d++) if (best[d] > 0) { cov[d]++; score[d] += best[d] + extra[d]; }
     }
 
     var want = function (list, v) { return v == null || v === "" ? undefined : list.indexOf(v); };
@@ -594,37 +599,50 @@
     var preferName = o.prefer_lang != null ? o.prefer_lang : o.preferLang;
     var prefer = preferName != null ? m.langs.indexOf(preferName) : -1;
 
-    var pre = [];
-    Array.from(acc.keys()).sort(function (x, y) { return x - y; }).forEach(function (d) {
-      var v = acc.get(d);
-      if (city && !city.has(d)) return;
-      if (field && !field.has(d)) return;
+    // Candidates past the city, field and year filters, in document order.
+    var pre = [], preMax = 0;
+    for (var di = 0; di < N; di++) {
+      if (!cov[di]) continue;
+      if (city && !city.has(di)) continue;
+      if (field && !field.has(di)) continue;
       if (years) {
-        var y = years[d];
-        if (y === 0) return;
+        var y = years[di];
+        if (y === 0) continue;
         y = m.yearMin + y - 1;
-        if (y < yFrom || y > yTo) return;
+        if (y < yFrom || y > yTo) continue;
       }
-      var gk = groupOf(m, d);
-      pre.push({ doc: d, cov: v[0], lang: gk[0], kind: gk[1], pref: prefer >= 0 && gk[0] === prefer, score: v[1] });
-    });
+      pre.push(di);
+      if (cov[di] > preMax) preMax = cov[di];
+    }
     // Facet counts (for the /search/ page): the best matches before the language and kind filters.
     var facets = { lang: {}, kind: {} };
-    var preMax = pre.reduce(function (mx, c) { return Math.max(mx, c.cov); }, 0);
     pre.forEach(function (c) {
-      if (c.cov !== preMax) return;
-      var l = m.langs[c.lang], k = m.kinds[c.kind];
+      if (cov[c] !== preMax) return;
+      var l = m.langs[m.langOf[c]], kk = m.kinds[m.kindOf[c]];
       facets.lang[l] = (facets.lang[l] || 0) + 1;
-      facets.kind[k] = (facets.kind[k] || 0) + 1;
+      facets.kind[kk] = (facets.kind[kk] || 0) + 1;
     });
-    var cands = pre.filter(function (c) {
-      return !((lang !== undefined && lang !== c.lang) || (kind !== undefined && kind !== c.kind));
+    var maxCov = 0;
+    pre = pre.filter(function (c) {
+      if ((lang !== undefined && lang !== m.langOf[c]) || (kind !== undefined && kind !== m.kindOf[c])) return false;
+      if (cov[c] > maxCov) maxCov = cov[c];
+      return true;
     });
-    var maxCov = cands.reduce(function (mx, c) { return Math.max(mx, c.cov); }, 0);
-    cands = cands.filter(function (c) { return c.cov === maxCov; });
-    cands.sort(function (x, y) { return (y.pref - x.pref) || (y.score - x.score) || (x.doc - y.doc); });
-    var total = cands.length;
+    var total = 0;
     var limit = Math.max(1, o.limit || 10);
+    // The first `keep` by (reader's language, score, document), kept sorted while the rest stream by.
+    var keep = pq.phrases.length ? limit * 3 : limit, cands = [];
+    var pref = function (c) { return prefer >= 0 && m.langOf[c] === prefer ? 1 : 0; };
+    var before = function (x, z) { return (pref(x) - pref(z)) || (score[x] - score[z]) || (z - x); };
+    pre.forEach(function (c) {
+      if (cov[c] !== maxCov) return;
+      total++;
+      if (cands.length === keep && before(c, cands[keep - 1]) <= 0) return;
+      var at = cands.length === keep ? keep - 1 : cands.length;
+      while (at > 0 && before(c, cands[at - 1]) > 0) { cands[at] = cands[at - 1]; at--; }
+      cands[at] = c;
+    });
+    cands = cands.map(function (c) { return { doc: c, lang: m.langOf[c], kind: m.kindOf[c], score: score[c] }; });
 
     if (pq.phrases.length) {
       var n = Math.min(cands.length, limit * 3);
