@@ -38,8 +38,22 @@ trap 'kill $KZ $PF 2>/dev/null' EXIT
 sleep 1
 QUERIES="$HERE/bench/search_queries.tsv"
 echo "== kizuna (one fresh browser context per query)"
-(cd "$WORK/node" && node kizuna_query.mjs http://127.0.0.1:8761/ "$QUERIES")
+(cd "$WORK/node" && node kizuna_query.mjs http://127.0.0.1:8761/ "$QUERIES") | tee "$WORK/kizuna.jsonl"
 echo "== Pagefind (one browser per query)"
 grep -v '^#' "$QUERIES" | cut -f1 | while read -r q; do
   (cd "$WORK/node" && node pagefind_query.mjs http://127.0.0.1:8762/ "$q")
-done
+done | tee "$WORK/pagefind.jsonl"
+python3 - "$WORK/kizuna.jsonl" "$WORK/pagefind.jsonl" <<'PY'
+import json, statistics, sys
+kz = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+pf = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+kq = [r for r in kz if "results_at_ms" in r and not r.get("summary")]
+k_kib, p_kib = statistics.mean(r["kib"] for r in kq), statistics.mean(r["kib"] for r in pf)
+k_ms, p_ms = statistics.mean(r["results_at_ms"] for r in kq), statistics.mean(r["results_at_ms"] for r in pf)
+print("== per query, mean of %d (kizuna) and %d (Pagefind) queries" % (len(kq), len(pf)))
+print("bytes to first 10 results: kizuna %.1f KiB, Pagefind %.1f KiB, ratio %.2f (target <= 0.25)" % (k_kib, p_kib, k_kib / p_kib))
+print("time to first 10 results:  kizuna %.0f ms, Pagefind %.0f ms, %.1fx faster (target >= 4x)" % (k_ms, p_ms, p_ms / k_ms))
+print("medians: kizuna %.0f ms, Pagefind %.0f ms" % (statistics.median(r["results_at_ms"] for r in kq), statistics.median(r["results_at_ms"] for r in pf)))
+print("hits: kizuna %s" % [r.get("rank") for r in kq])
+print("hits: Pagefind %s" % [r.get("hits") for r in pf])
+PY

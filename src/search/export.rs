@@ -11,7 +11,7 @@ use super::index::Built;
 use super::{IndexStats, SearchError};
 
 /// Characters of description + body kept per document for excerpts.
-pub const EXCERPT_CHARS: usize = 400;
+pub const EXCERPT_CHARS: usize = 320;
 
 /// Documents of highest impact kept inline for terms whose postings have their own file.
 pub const TOP_POSTINGS: usize = 32;
