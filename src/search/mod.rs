@@ -3,8 +3,8 @@
 //! JavaScript client (`themes/default/static/search/engine.js`) and [`query`] read with
 //! the same ranking.
 //!
-//! Layout of `out/search/` (every `.bin` also exists as `.js` calling
-//! `window.kizunaSearchData(path, base64)`, for `file://`):
+//! Layout of `out/search/` (every `.bin` is packed, zlib where that is smaller, see [`format`], and
+//! also exists as `.js` calling `window.kizunaSearchData(path, base64)`, for `file://`):
 //! * `manifest.bin` — documents, facet values, language/kind ranges of document ids, shard bounds;
 //! * `s/<n>.bin` — shards of the term dictionary by term range, postings inline for rare terms;
 //! * `p/<n>.bin` — postings of frequent terms, fetched only when the term is queried;
