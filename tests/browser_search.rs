@@ -75,6 +75,13 @@ fn check_site(base: &str) {
         "[...document.querySelectorAll('[role=listbox] [role=option]')].map(o => o.innerText)",
     );
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
+    // The results stay inside the window (the box sits at its right edge).
+    assert_eq!(
+        b.cdp.eval(
+            "document.querySelector('[role=listbox]').getBoundingClientRect().right <= document.documentElement.clientWidth"
+        ),
+        true
+    );
     let first = b
         .cdp
         .eval("document.querySelector('[role=listbox] [role=option] a').href");
@@ -108,6 +115,15 @@ fn check_site(base: &str) {
     b.cdp.wait_for(
         "results on the search page",
         "[...document.querySelectorAll('#kizuna-search-page a')].some(a => a.href.includes('/lessons/lesson-04/'))",
+    );
+    let count = b
+        .cdp
+        .eval("document.querySelector('.kz-count').textContent");
+    assert!(
+        count
+            .as_str()
+            .is_some_and(|c| c.ends_with(" results") && c.starts_with(|d: char| d.is_ascii_digit())),
+        "the count of results: {count}"
     );
     let facets = b
         .cdp
