@@ -385,3 +385,38 @@ fn jsonld_and_timeline_json_match_the_content() {
     assert_eq!(json["cities"]["mandalay"]["country"], "Myanmar");
     assert_eq!(json["fields"]["water"], "Water supply");
 }
+
+#[test]
+fn sitemap_lists_the_timeline_in_every_language_with_its_filters() {
+    let (_dir, out) = build();
+    let map = read(&out, "sitemap.xml");
+    let locs: Vec<&str> = map
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("<loc>")?.strip_suffix("</loc>"))
+        .collect();
+    for want in [
+        "https://example.org/timeline/",
+        "https://example.org/my/timeline/",
+        "https://example.org/timeline/city/mandalay/",
+        "https://example.org/my/timeline/field/water/",
+    ] {
+        assert_eq!(
+            locs.iter().filter(|l| **l == want).count(),
+            1,
+            "{want} once in the sitemap"
+        );
+    }
+    let my = slice(
+        &map,
+        "<loc>https://example.org/my/timeline/</loc>",
+        "</url>",
+    );
+    assert!(
+        my.contains(r#"hreflang="en" href="https://example.org/timeline/""#),
+        "{my}"
+    );
+    let mut sorted = locs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), locs.len(), "no page is listed twice");
+}

@@ -113,8 +113,9 @@ fn atom(site: &Site, title: &str, path: &str, pages: &[usize]) -> Option<String>
 /// A URL, its last modification and its language alternates.
 type SitemapEntry = (String, Option<String>, Vec<(String, String)>);
 
-/// `sitemap.xml` with every page and section, and the language alternates of each.
-pub fn sitemap(site: &Site) -> String {
+/// `sitemap.xml` with every page and section, the `extra` pages (each group: one page's path in every
+/// language), and the language alternates of each.
+pub fn sitemap(site: &Site, extra: &[Vec<(String, String)>]) -> String {
     let mut entries: Vec<SitemapEntry> = Vec::new();
     for p in &site.pages {
         let alts = site
@@ -139,7 +140,22 @@ pub fn sitemap(site: &Site) -> String {
     for s in &site.sections {
         entries.push((site.permalink(&s.path), None, Vec::new()));
     }
-    entries.sort();
+    for group in extra {
+        let alts: Vec<(String, String)> = if group.len() > 1 {
+            group
+                .iter()
+                .map(|(l, p)| (l.clone(), site.permalink(p)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (_, path) in group {
+            entries.push((site.permalink(path), None, alts.clone()));
+        }
+    }
+    // A page listed twice (a section the timeline replaces) keeps the entry with alternates.
+    entries.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.len().cmp(&a.2.len())));
+    entries.dedup_by(|later, first| later.0 == first.0);
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     for (loc, lastmod, alts) in entries {
         let _ = write!(x, "  <url>\n    <loc>{}</loc>\n", escape(&loc));

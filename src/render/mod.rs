@@ -104,7 +104,7 @@ pub fn render(
     let (timeline_files, d) = derived(site, bodies, &langs, templates);
     files.extend(timeline_files);
     diagnostics.extend(d);
-    files.extend(untemplated(site));
+    files.extend(untemplated(site, templates));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
 }
@@ -228,9 +228,13 @@ pub fn render_jobs(
 
 /// The outputs written without templates: feeds, the sitemap, robots.txt and alias redirects. They are
 /// cheap, so an incremental rebuild regenerates them whole.
-pub fn untemplated(site: &Site) -> Vec<OutputFile> {
+pub fn untemplated(site: &Site, templates: &Templates) -> Vec<OutputFile> {
     let mut files = feeds::feeds(site);
-    files.push(("sitemap.xml".into(), feeds::sitemap(site).into_bytes()));
+    let timelines = timeline::sitemap_groups(site, templates);
+    files.push((
+        "sitemap.xml".into(),
+        feeds::sitemap(site, &timelines).into_bytes(),
+    ));
     files.push((
         "robots.txt".into(),
         format!(

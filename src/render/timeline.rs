@@ -50,6 +50,31 @@ fn path_in(site: &Site, dir: &str, lang: &str) -> String {
     }
 }
 
+/// The timeline's pages for the sitemap: per page (the whole timeline, then each filter), its path in every
+/// language, so that each carries the others as alternates.
+pub fn sitemap_groups(site: &Site, templates: &Templates) -> Vec<Vec<(String, String)>> {
+    let Some(dir) = dir(site).filter(|_| templates.has(TEMPLATE)) else {
+        return Vec::new();
+    };
+    let entries = tl::entries(site);
+    let filters = tl::filters(&entries);
+    let segments = std::iter::once(String::new()).chain(filters.iter().map(|(f, _)| f.segment()));
+    segments
+        .map(|seg| {
+            site.config
+                .languages
+                .iter()
+                .map(|l| {
+                    (
+                        l.code.clone(),
+                        format!("{}{seg}", path_in(site, &dir, &l.code)),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Points the navigation's timeline link at the timeline in `lang`, which exists even where the language has no
 /// event of its own.
 pub fn localise_nav(site: &Site, lang: &str, lc: &mut LangContext) {

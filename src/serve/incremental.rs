@@ -464,7 +464,7 @@ impl Engine {
         } else {
             lap("render");
             let mut extra = derived;
-            extra.extend(render::untemplated(&site));
+            extra.extend(render::untemplated(&site, templates));
             self.generation += 1;
             if site.config.search {
                 self.search_pending = Some(pipeline::search_documents(&site, &bodies));
