@@ -254,6 +254,33 @@ fn serves_pages_and_reloads_after_an_edit() {
     }
 }
 
+/// A `templates/` folder that appears while serving is watched from then on.
+#[test]
+fn a_source_folder_created_while_serving_is_watched() {
+    let dir = site();
+    let server = Server::start(dir.path());
+    let page = |marker: &str| {
+        format!("<!doctype html><html><body>{marker} {{{{ page.title }}}}</body></html>\n")
+    };
+    // The folder arrives whole (as a checkout or a copy does), then a file in it changes.
+    write(dir.path(), "incoming/page.html", &page("ONE"));
+    std::fs::rename(dir.path().join("incoming"), dir.path().join("templates")).unwrap();
+    let wait_for = |marker: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !server
+            .get("/notes/a/")
+            .body
+            .contains(&format!("{marker} Note A"))
+        {
+            assert!(Instant::now() < deadline, "the page never showed {marker}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    wait_for("ONE");
+    write(dir.path(), "templates/page.html", &page("TWO"));
+    wait_for("TWO");
+}
+
 #[test]
 fn build_errors_show_an_overlay_and_keep_the_last_good_site() {
     let dir = site();

@@ -40,6 +40,8 @@ pub struct Changes {
     pub statics: bool,
     /// `kizuna.yaml`, `themes/` or `templates/` changed: everything is rebuilt.
     pub full: bool,
+    /// Source folders (`content/`, `themes/`, `static/`, `templates/`) that appeared and must be watched.
+    pub new_folders: Vec<PathBuf>,
 }
 
 impl Changes {
@@ -59,6 +61,7 @@ impl Changes {
         self.content.extend(other.content);
         self.statics |= other.statics;
         self.full |= other.full;
+        self.new_folders.extend(other.new_folders);
     }
 }
 

@@ -112,19 +112,20 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
 
     // Watch before the first build, so that no save is missed.
     let (tx, rx) = mpsc::channel::<Changes>();
-    let _watcher = match watch(&root, tx) {
+    let watcher = Arc::new(Mutex::new(match watch(&root, tx) {
         Ok(w) => Some(w),
         Err(e) => {
             eprintln!("warning: cannot watch {} for changes: {e}", root.display());
             None
         }
-    };
+    }));
     let mut engine = Engine::new(site_opts);
     rebuild(&mut engine, &shared, &Changes::everything());
     refresh_search(&mut engine, &shared);
     {
         let shared = shared.clone();
-        std::thread::spawn(move || builder(engine, shared, rx));
+        let watcher = watcher.clone();
+        std::thread::spawn(move || builder(engine, shared, rx, watcher));
     }
     for _ in 0..4 {
         let server = server.clone();
@@ -149,7 +150,12 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
 }
 
 /// Rebuilds after each burst of changes.
-fn builder(mut engine: Engine, shared: Arc<Shared>, rx: Receiver<Changes>) {
+fn builder(
+    mut engine: Engine,
+    shared: Arc<Shared>,
+    rx: Receiver<Changes>,
+    watcher: Arc<Mutex<Option<notify::RecommendedWatcher>>>,
+) {
     // The search index takes seconds on a big site: it is written on its own thread once edits pause, after
     // the changed pages are already served, and served when it is ready unless a newer build came meanwhile.
     let (index_tx, index_rx) = mpsc::channel::<(u64, Vec<crate::render::OutputFile>)>();
@@ -195,6 +201,9 @@ fn builder(mut engine: Engine, shared: Arc<Shared>, rx: Receiver<Changes>) {
             if left.is_zero() {
                 break;
             }
+        }
+        if !changes.new_folders.is_empty() {
+            watch_new(&watcher, &changes.new_folders);
         }
         if !changes.is_empty() {
             rebuild(&mut engine, &shared, &changes);
@@ -312,13 +321,33 @@ fn watch(root: &Path, tx: Sender<Changes>) -> notify::Result<notify::Recommended
         }
     })?;
     watcher.watch(root, RecursiveMode::NonRecursive)?;
-    for dir in ["content", "themes", "static", "templates"] {
+    for dir in SOURCE_FOLDERS {
         let d = root.join(dir);
         if d.is_dir() {
             watcher.watch(&d, RecursiveMode::Recursive)?;
         }
     }
     Ok(watcher)
+}
+
+/// The folders of a site that are watched with everything in them.
+const SOURCE_FOLDERS: [&str; 4] = ["content", "themes", "static", "templates"];
+
+/// Watches source folders created after the server started (from the builder thread: the watcher's own
+/// thread, which reports them, cannot add watches).
+fn watch_new(watcher: &Mutex<Option<notify::RecommendedWatcher>>, folders: &[PathBuf]) {
+    use notify::{RecursiveMode, Watcher};
+    let Ok(mut guard) = watcher.lock() else {
+        return;
+    };
+    let Some(w) = guard.as_mut() else { return };
+    for f in folders {
+        if f.is_dir() {
+            if let Err(e) = w.watch(f, RecursiveMode::Recursive) {
+                eprintln!("warning: cannot watch {} for changes: {e}", f.display());
+            }
+        }
+    }
 }
 
 /// Sorts a changed path into the kind of rebuild it needs.
@@ -335,6 +364,9 @@ fn classify(root: &Path, path: &Path, changes: &mut Changes) {
     };
     if is_temporary(name) {
         return;
+    }
+    if rel.len() == 1 && SOURCE_FOLDERS.contains(&rel[0].as_str()) && path.is_dir() {
+        changes.new_folders.push(path.to_path_buf());
     }
     match rel[0].as_str() {
         "kizuna.yaml" if rel.len() == 1 => changes.full = true,
