@@ -553,17 +553,14 @@
 
   /* ---------- search ---------- */
 
-  async function search(query, options) {
-    var o = options || {};
-    var m = await manifest();
-    var pq = parseQuery(String(query || ""));
-    var empty = { total: 0, results: [], facets: { lang: {}, kind: {} } };
-    if (!pq.terms.length) return empty;
-    var alts = await alternatives(m, pq);
+  function chosen(v) { return v != null && v !== ""; }
+  /* The index of option value `v` in `list` (-1: no such value), or undefined when none is chosen. */
+  function want(list, v) { return chosen(v) ? list.indexOf(v) : undefined; }
 
-    var lists = await Promise.all(alts.map(function (group) {
-      return Promise.all(group.map(function (alt) { return postings(m, alt[0], alt[1] === W_PREFIX); }));
-    }));
+  /* Ranks the documents in `lists` (postings per alternative of each query term): those matching the
+   * most terms, then by (reader's language, score, document); returns the first `keep`, the total and
+   * the facet counts. `sets` holds the city, field and year filters, if any. */
+  function rank(m, alts, lists, o, keep, sets) {
     // Per document: how many query terms it matches (coverage) and its score. A term's score in a
     // document is its best main alternative plus the sum of the others, counted where a main one matches.
     var N = m.numDocs, cov = new Uint8Array(N), score = new Float64Array(N);
@@ -582,20 +579,8 @@
       for (var d = 0; d < N; d++) if (best[d] > 0) { cov[d]++; score[d] += best[d] + extra[d]; }
     }
 
-    var want = function (list, v) { return v == null || v === "" ? undefined : list.indexOf(v); };
     var lang = want(m.langs, o.lang), kind = want(m.kinds, o.kind);
-    var ci = want(m.cities, o.city), fi = want(m.fields, o.field);
-    var city = ci === undefined ? null : ci < 0 ? new Set() : await facet("f/c" + ci + ".bin");
-    var field = fi === undefined ? null : fi < 0 ? new Set() : await facet("f/f" + fi + ".bin");
-    var hasYears = o.yearFrom != null || o.yearTo != null;
-    var years = null;
-    if (hasYears) {
-      var yr = new Reader(await load("f/year.bin"));
-      years = [];
-      for (var yi = 0; yi < m.numDocs; yi++) years.push(yr.varint());
-    }
-    var yFrom = o.yearFrom != null && o.yearFrom !== "" ? Number(o.yearFrom) : -Infinity;
-    var yTo = o.yearTo != null && o.yearTo !== "" ? Number(o.yearTo) : Infinity;
+    var city = sets.city, field = sets.field, years = sets.years, yFrom = sets.yFrom, yTo = sets.yTo;
     var preferName = o.prefer_lang != null ? o.prefer_lang : o.preferLang;
     var prefer = preferName != null ? m.langs.indexOf(preferName) : -1;
 
@@ -628,10 +613,8 @@
       if (cov[c] > maxCov) maxCov = cov[c];
       return true;
     });
-    var total = 0;
-    var limit = Math.max(1, o.limit || 10);
+    var total = 0, cands = [];
     // The first `keep` by (reader's language, score, document), kept sorted while the rest stream by.
-    var keep = pq.phrases.length ? limit * 3 : limit, cands = [];
     var pref = function (c) { return prefer >= 0 && m.langOf[c] === prefer ? 1 : 0; };
     var before = function (x, z) { return (pref(x) - pref(z)) || (score[x] - score[z]) || (z - x); };
     pre.forEach(function (c) {
@@ -643,6 +626,59 @@
       cands[at] = c;
     });
     cands = cands.map(function (c) { return { doc: c, lang: m.langOf[c], kind: m.kindOf[c], score: score[c] }; });
+
+    return { cands: cands, total: total, facets: facets };
+  }
+
+  /* While the postings of frequent terms load, requests the records of the documents most likely to
+   * come first, ranked from what the shards already hold (the inline postings, and the best
+   * documents of terms whose postings have their own file), so that they arrive together. */
+  function prefetch(m, alts, o, limit) {
+    var waits = false;
+    var lists = alts.map(function (group) {
+      return group.map(function (alt) {
+        var e = alt[0];
+        if (e.inline) return new Reader(e.inline).postings(e.df, m.numDocs);
+        if (alt[1] !== W_PREFIX) waits = true;
+        return e.top ? new Reader(e.top).postings(e.topCount, m.numDocs) : { docs: [], imp: [] };
+      });
+    });
+    if (!waits) return;
+    rank(m, alts, lists, o, limit, {}).cands.forEach(function (c) { doc(c.doc); });
+  }
+
+  async function search(query, options) {
+    var o = options || {};
+    var m = await manifest();
+    var pq = parseQuery(String(query || ""));
+    var empty = { total: 0, results: [], facets: { lang: {}, kind: {} } };
+    if (!pq.terms.length) return empty;
+    var alts = await alternatives(m, pq);
+
+    var listsP = Promise.all(alts.map(function (group) {
+      return Promise.all(group.map(function (alt) { return postings(m, alt[0], alt[1] === W_PREFIX); }));
+    }));
+    var limit = Math.max(1, o.limit || 10);
+    if (![o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) prefetch(m, alts, o, limit);
+    var lists = await listsP;
+
+    var ci = want(m.cities, o.city), fi = want(m.fields, o.field);
+    var city = ci === undefined ? null : ci < 0 ? new Set() : await facet("f/c" + ci + ".bin");
+    var field = fi === undefined ? null : fi < 0 ? new Set() : await facet("f/f" + fi + ".bin");
+    var hasYears = o.yearFrom != null || o.yearTo != null;
+    var years = null;
+    if (hasYears) {
+      var yr = new Reader(await load("f/year.bin"));
+      years = [];
+      for (var yi = 0; yi < m.numDocs; yi++) years.push(yr.varint());
+    }
+    var yFrom = o.yearFrom != null && o.yearFrom !== "" ? Number(o.yearFrom) : -Infinity;
+    var yTo = o.yearTo != null && o.yearTo !== "" ? Number(o.yearTo) : Infinity;
+
+    var ranked = rank(m, alts, lists, o, pq.phrases.length ? limit * 3 : limit, {
+      city: city, field: field, years: years, yFrom: yFrom, yTo: yTo
+    });
+    var cands = ranked.cands, total = ranked.total, facets = ranked.facets;
 
     if (pq.phrases.length) {
       var n = Math.min(cands.length, limit * 3);
