@@ -18,7 +18,7 @@ mkdir -p "$WORK/node"
 if [ ! -d "$WORK/node/node_modules/pagefind" ]; then
   (cd "$WORK/node" && npm init -y >/dev/null && npm install --silent pagefind playwright-core >/dev/null)
 fi
-cp "$SHARED/kizuna_query.mjs" "$SHARED/pagefind_query.mjs" "$WORK/node/"
+cp "$SHARED/kizuna_query.mjs" "$SHARED/pagefind_query.mjs" "$HERE/bench/search_slow_link.mjs" "$WORK/node/"
 
 echo "== kizuna build with its search index"
 rm -rf "$WORK/kz-site"
@@ -57,3 +57,5 @@ print("medians: kizuna %.0f ms, Pagefind %.0f ms" % (statistics.median(r["result
 print("hits: kizuna %s" % [r.get("rank") for r in kq])
 print("hits: Pagefind %s" % [r.get("hits") for r in pf])
 PY
+echo "== both on an emulated slow link (150 ms round trip, 1.6 Mbit/s), fresh context per query"
+(cd "$WORK/node" && node search_slow_link.mjs http://127.0.0.1:8761/ http://127.0.0.1:8762/ "$QUERIES" 150 1600 | tail -1)
