@@ -2,7 +2,7 @@
 # Side by side, in one run: kizuna's client search and Pagefind 1.x on the same N-page site (kizuna's own
 # output of the ../shared/bench corpus). Prints Pagefind's indexing time and peak memory, kizuna's index build
 # time (from its stage timings) and, per query in headless Chromium, bytes fetched and time from navigation
-# start to the first ten results for both.
+# start to the first ten results for both; then both again on an emulated slow link.
 # Usage: bench/search_vs_pagefind.sh [N=10000]
 # Needs: node + npm (pagefind and playwright-core are installed into the work folder), /usr/bin/chromium,
 # GNU time, python3.
