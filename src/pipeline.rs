@@ -11,6 +11,7 @@ use crate::site::{self, root_of, Linker, Site};
 use crate::theme::{self, Theme};
 use crate::translations;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -163,9 +164,27 @@ fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
     (Bodies { pages, sections }, diagnostics)
 }
 
-/// What the search index gets of every page: its text, and its facets for filtering.
-pub fn search_documents(site: &Site, bodies: &Bodies) -> Vec<crate::search::SearchDoc> {
+/// What the search index gets of every page: its text, and its facets for filtering. The label a page
+/// shows above its title (its kind, and for lessons the series and number: "Ecology Note · Lesson 4"),
+/// in the page's language from the theme's strings, counts as a heading, so that "lesson 4" or
+/// "သင်ခန်းစာ" finds lessons.
+pub fn search_documents(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+) -> Vec<crate::search::SearchDoc> {
     use crate::content::schema::KindData;
+    let strings: BTreeMap<&str, crate::render::i18n::Strings> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| {
+            (
+                l.code.as_str(),
+                crate::render::i18n::Strings::new(&theme.strings, &l.code),
+            )
+        })
+        .collect();
     site.pages
         .par_iter()
         .zip(bodies.pages.par_iter())
@@ -202,13 +221,27 @@ pub fn search_documents(site: &Site, bodies: &Bodies) -> Vec<crate::search::Sear
             }
             cities.sort();
             cities.dedup();
+            let mut headings = Vec::with_capacity(b.toc.len() + 1);
+            if let Some(t) = strings.get(d.lang.as_str()) {
+                let kind = t
+                    .map
+                    .get("kinds")
+                    .and_then(|k| k.get(d.kind.name()))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                headings.push(match &d.data {
+                    KindData::Lesson(l) => format!("{} {} {}", l.series, t.get("lesson"), l.number),
+                    _ => kind.to_string(),
+                });
+            }
+            headings.extend(b.toc.iter().map(|h| h.title.clone()));
             crate::search::SearchDoc {
                 url: format!("/{}", p.path),
                 title: d.title().to_string(),
                 lang: d.lang.clone(),
                 kind: d.kind.name().to_string(),
                 description: d.common.description.clone().unwrap_or_default(),
-                headings: b.toc.iter().map(|h| h.title.clone()).collect(),
+                headings,
                 body,
                 cities,
                 fields: d.data.fields().iter().map(|f| f.id().to_string()).collect(),
@@ -275,7 +308,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     let mut search_secs = 0.0;
     output::write(&opts.output, &site, |staging| {
         let t = Instant::now();
-        let r = write_extras(&g.site, &g.bodies, staging);
+        let r = write_extras(&g.site, &g.bodies, &g.theme, staging);
         search_secs = t.elapsed().as_secs_f64();
         r
     })
@@ -294,9 +327,14 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 /// Files written beside the rendered site that are not templates (the search index belongs here). `build`
 /// calls it on the staging folder; `kizuna serve` calls it on a temporary folder after every rebuild and serves
 /// what it finds there.
-pub fn write_extras(site: &Site, bodies: &Bodies, dir: &Path) -> Result<(), Diagnostic> {
+pub fn write_extras(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+    dir: &Path,
+) -> Result<(), Diagnostic> {
     if site.config.search {
-        let docs = search_documents(site, bodies);
+        let docs = search_documents(site, bodies, theme);
         crate::search::write_index(&docs, dir).map_err(|e| {
             Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
         })?;

@@ -17,7 +17,7 @@ struct Judged {
 fn bundled_judged_queries_have_mrr_of_at_least_0_8() {
     let g = pipeline::generate(&Options::new(env!("CARGO_MANIFEST_DIR")))
         .unwrap_or_else(|d| panic!("{d:?}"));
-    let docs = pipeline::search_documents(&g.site, &g.bodies);
+    let docs = pipeline::search_documents(&g.site, &g.bodies, &g.theme);
     let dir = tempfile::tempdir().unwrap();
     search::write_index(&docs, dir.path()).unwrap();
     let text = std::fs::read_to_string(concat!(

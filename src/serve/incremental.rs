@@ -470,7 +470,7 @@ impl Engine {
             extra.extend(render::untemplated(&site, templates));
             self.generation += 1;
             if site.config.search {
-                self.search_pending = Some(pipeline::search_documents(&site, &bodies));
+                self.search_pending = Some(pipeline::search_documents(&site, &bodies, theme));
             }
             // The current index stays served until `refresh_search` replaces it.
             let expected: HashSet<String> = jobs
@@ -1017,7 +1017,7 @@ mod tests {
             let g = pipeline::generate(&Options::new(self.dir.path()))
                 .unwrap_or_else(|d| panic!("{d:?}"));
             let extras_dir = tempfile::tempdir().unwrap();
-            pipeline::write_extras(&g.site, &g.bodies, extras_dir.path()).unwrap();
+            pipeline::write_extras(&g.site, &g.bodies, &g.theme, extras_dir.path()).unwrap();
             let extras: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(extras_dir.path())
                 .into_iter()
                 .filter_map(Result::ok)
