@@ -7,21 +7,18 @@
 
 mod common;
 
-use common::{static_server, Browser};
-use std::process::Command;
+use common::{kizuna, ok, static_server, Browser};
 
 fn build_bundled_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
-        .arg(dir.path().join("public"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let public = dir.path().join("public");
+    ok(kizuna(&[
+        "build",
+        "--root",
+        env!("CARGO_MANIFEST_DIR"),
+        "--output",
+        public.to_str().unwrap(),
+    ]));
     dir
 }
 

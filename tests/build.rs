@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{kizuna, read, write};
+use common::{kizuna, ok, read, write};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,8 +68,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 fn builds_a_complete_site() {
     let s = site();
     let out = s.path().join("public");
-    let o = build(s.path(), &out);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(build(s.path(), &out));
     let page = read(&out, "notes/n0/index.html");
     assert!(page.contains("<html lang=\"en\">"));
     assert!(page.contains("Note 0 &lt;b&gt;"), "front matter is escaped");
@@ -205,8 +204,7 @@ fn any_markdown_tree_builds_without_config() {
     );
     write(dir.path(), "content/section-00/page-1.md", "---\ntitle: \"One\"\ndate: 2019-03-04\ntags: [air, water]\nlang: ja\n---\n\n# 見出し\n\n本文\n");
     let out = dir.path().join("public");
-    let o = build(dir.path(), &out);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(build(dir.path(), &out));
     assert!(read(&out, "section-00/page-1/index.html").contains("<html lang=\"ja\">"));
 }
 

@@ -3,7 +3,7 @@
 use std::process::Command;
 
 mod common;
-use common::node;
+use common::{node, ok};
 
 #[test]
 #[cfg_attr(
@@ -12,17 +12,11 @@ use common::node;
 )]
 fn js_analyser_matches_the_shared_vectors() {
     let node = node();
-    let out = Command::new(node)
+    ok(Command::new(node)
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/search_vectors.mjs"
         ))
         .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .unwrap());
 }

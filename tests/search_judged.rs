@@ -148,17 +148,14 @@ fn js_client_matches_rust(inflate: &str) {
     let dir = tempfile::tempdir().unwrap();
     write_index(&fixture_docs(), dir.path()).unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
-    let out = Command::new(node)
-        .env("KIZUNA_INFLATE", inflate)
-        .arg(format!("{root}/tests/search_query.mjs"))
-        .arg(dir.path())
-        .arg(format!("{root}/tests/search_judged.json"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::ok(
+        Command::new(node)
+            .env("KIZUNA_INFLATE", inflate)
+            .arg(format!("{root}/tests/search_query.mjs"))
+            .arg(dir.path())
+            .arg(format!("{root}/tests/search_judged.json"))
+            .output()
+            .unwrap(),
     );
     let answers: Vec<JsAnswer> = serde_json::from_slice(&out.stdout).unwrap();
     let judged = judged();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::write;
+use common::{kizuna, ok, write};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -81,7 +81,15 @@ impl Server {
         request(self.port, "GET", path)
     }
 
+    /// The live-reload stream, once its `hello` arrived.
     fn events(&self) -> Events {
+        let events = self.event_stream();
+        events.wait("hello", |_| true);
+        events
+    }
+
+    /// The live-reload stream from its first event.
+    fn event_stream(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             stream,
@@ -101,9 +109,7 @@ impl Server {
                 }
             }
         });
-        let events = Events(rx);
-        events.wait("hello", |_| true);
-        events
+        Events(rx)
     }
 }
 
@@ -297,22 +303,7 @@ fn build_errors_show_an_overlay_and_keep_the_last_good_site() {
     assert!(server.get("/notes/a/").body.contains("First text."));
     let late = server.events();
     drop(late);
-    let fresh = Events({
-        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-        write!(stream, "GET /__kizuna/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut event = String::new();
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                if let Some(e) = line.strip_prefix("event: ") {
-                    event = e.to_string();
-                } else if let Some(d) = line.strip_prefix("data: ") {
-                    let _ = tx.send((event.clone(), d.to_string()));
-                }
-            }
-        });
-        rx
-    });
+    let fresh = server.event_stream();
     let hello = fresh.wait("hello", |_| true);
     assert!(hello.contains("content/notes/a.md:3:"), "{hello}");
 
@@ -468,16 +459,7 @@ fn ctrl_c_stops_cleanly() {
 #[test]
 fn nothing_is_injected_into_kizuna_build_output() {
     let dir = site();
-    let out = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .args(["build", "--root"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(kizuna(&["build", "--root", dir.path().to_str().unwrap()]));
     let page = std::fs::read_to_string(dir.path().join("public/notes/a/index.html")).unwrap();
     assert!(!page.contains("__kizuna"));
 }

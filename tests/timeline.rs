@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{read, write};
+use common::{kizuna, ok, read, write};
 
 use serde_json::Value;
-use std::process::Command;
 
 /// Builds the fixture once per test (each test gets its own temp dir).
 fn build() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -41,18 +40,13 @@ fn build() -> (tempfile::TempDir, std::path::PathBuf) {
     );
     write(r, "content/timeline/1990-early.md", "---\ntitle: Early visit\ndate: 1990-03\ntype: visit\ncities: [kitakyushu, mandalay]\n---\n");
     let out = r.join("public");
-    let o = Command::new(env!("CARGO_BIN_EXE_kizuna"))
-        .args([
-            "build",
-            "--root",
-            r.to_str().unwrap(),
-            "--output",
-            out.to_str().unwrap(),
-        ])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(kizuna(&[
+        "build",
+        "--root",
+        r.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]));
     (dir, out)
 }
 

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Writes `text` to `root/rel`, creating folders.
 /// `node`, for the tests of the JavaScript search client (feature `node-tests`).
 pub fn node() -> &'static str {
     match std::process::Command::new("node").arg("--version").output() {
@@ -17,6 +16,7 @@ pub fn node() -> &'static str {
     }
 }
 
+/// Writes `text` to `root/rel`, creating folders.
 pub fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -30,6 +30,17 @@ pub fn kizuna(args: &[&str]) -> std::process::Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("run kizuna")
+}
+
+/// `out` of a command that must have succeeded; what it printed otherwise.
+pub fn ok(out: std::process::Output) -> std::process::Output {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
 /// Reads an output file as text, naming it when it is missing.
