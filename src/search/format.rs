@@ -67,15 +67,11 @@ pub fn encode_postings(out: &mut Vec<u8>, postings: &[(u32, u8)], num_docs: u32)
 /// Packs a file of the index: zlib-compressed when that is smaller, stored otherwise.
 pub fn pack(raw: &[u8]) -> Vec<u8> {
     let z = miniz_oxide::deflate::compress_to_vec_zlib(raw, 6);
-    let mut out = Vec::with_capacity(1 + z.len().min(raw.len()));
     if z.len() < raw.len() {
-        out.push(1);
-        out.extend_from_slice(&z);
+        [&[1], &z[..]].concat()
     } else {
-        out.push(0);
-        out.extend_from_slice(raw);
+        [&[0], raw].concat()
     }
-    out
 }
 
 /// Unpacks a file written by [`pack`]; `name` is for the error.

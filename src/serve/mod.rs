@@ -112,19 +112,18 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
 
     // Watch before the first build, so that no save is missed.
     let (tx, rx) = mpsc::channel::<Changes>();
-    let watcher = Arc::new(Mutex::new(match watch(&root, tx) {
+    let watcher = match watch(&root, tx) {
         Ok(w) => Some(w),
         Err(e) => {
             eprintln!("warning: cannot watch {} for changes: {e}", root.display());
             None
         }
-    }));
+    };
     let mut engine = Engine::new(site_opts);
     rebuild(&mut engine, &shared, &Changes::everything());
     refresh_search(&mut engine, &shared);
     {
         let shared = shared.clone();
-        let watcher = watcher.clone();
         std::thread::spawn(move || builder(engine, shared, rx, watcher));
     }
     for _ in 0..4 {
@@ -154,7 +153,7 @@ fn builder(
     mut engine: Engine,
     shared: Arc<Shared>,
     rx: Receiver<Changes>,
-    watcher: Arc<Mutex<Option<notify::RecommendedWatcher>>>,
+    mut watcher: Option<notify::RecommendedWatcher>,
 ) {
     // The search index takes seconds on a big site: it is written on its own thread once edits pause, after
     // the changed pages are already served, and served when it is ready unless a newer build came meanwhile.
@@ -202,8 +201,8 @@ fn builder(
                 break;
             }
         }
-        if !changes.new_folders.is_empty() {
-            watch_new(&watcher, &changes.new_folders);
+        if let Some(w) = watcher.as_mut() {
+            watch_new(w, &changes.new_folders);
         }
         if !changes.is_empty() {
             rebuild(&mut engine, &shared, &changes);
@@ -333,14 +332,10 @@ fn watch(root: &Path, tx: Sender<Changes>) -> notify::Result<notify::Recommended
 /// The folders of a site that are watched with everything in them.
 const SOURCE_FOLDERS: [&str; 4] = ["content", "themes", "static", "templates"];
 
-/// Watches source folders created after the server started (from the builder thread: the watcher's own
-/// thread, which reports them, cannot add watches).
-fn watch_new(watcher: &Mutex<Option<notify::RecommendedWatcher>>, folders: &[PathBuf]) {
+/// Watches source folders created after the server started (from the builder thread, which owns the
+/// watcher: the watcher's own thread, which reports them, cannot add watches).
+fn watch_new(w: &mut notify::RecommendedWatcher, folders: &[PathBuf]) {
     use notify::{RecursiveMode, Watcher};
-    let Ok(mut guard) = watcher.lock() else {
-        return;
-    };
-    let Some(w) = guard.as_mut() else { return };
     for f in folders {
         if f.is_dir() {
             if let Err(e) = w.watch(f, RecursiveMode::Recursive) {
