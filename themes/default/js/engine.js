@@ -238,7 +238,8 @@
       var bits = this.bytes(Math.ceil(numDocs / 8));
       for (var k = 0; k < bits.length; k++) {
         var b = bits[k];
-        for (var j = 0; b; j++, b >>= 1) if (b & 1) { if (n === df) break; docs[n++] = k * 8 + j; }
+        // A typed array ignores writes past its end; n counts every bit, so a bad count is caught below.
+        for (var j = 0; b; j++, b >>= 1) if (b & 1) docs[n++] = k * 8 + j;
       }
       if (n !== df) throw new Error("kizuna search: bitset does not match df");
     } else throw new Error("kizuna search: unknown postings encoding");
