@@ -424,10 +424,16 @@
     });
   }
 
-  /* Postings of a term; only its best documents when bestOnly and the term is frequent. */
-  function postings(m, e, bestOnly) {
-    if (bestOnly && e.top) return Promise.resolve(new Reader(e.top).postings(e.topCount, m.numDocs));
-    if (e.inline) return Promise.resolve(new Reader(e.inline).postings(e.df, m.numDocs));
+  /* What a term's shard holds of its postings: all of them when inline, else its best documents. */
+  function heldPostings(m, e) {
+    if (e.inline) return new Reader(e.inline).postings(e.df, m.numDocs);
+    return e.top ? new Reader(e.top).postings(e.topCount, m.numDocs) : { docs: [], imp: [] };
+  }
+
+  /* Whether ranking needs the postings file of an alternative (completions use their best documents). */
+  function needsFile(alt) { return !alt[0].inline && !(alt[1] === W_PREFIX && alt[0].top); }
+
+  function filePostings(m, e) {
     return load("p/" + e.file + ".bin").then(function (b) { return new Reader(b).postings(e.df, m.numDocs); });
   }
 
@@ -631,21 +637,10 @@
     return { cands: cands, total: total, facets: facets };
   }
 
-  /* While the postings of frequent terms load, requests the records of the documents most likely to
-   * come first, ranked from what the shards already hold (the inline postings, and the best
-   * documents of terms whose postings have their own file), so that they arrive together. */
-  function prefetch(m, alts, o, limit) {
-    var waits = false;
-    var lists = alts.map(function (group) {
-      return group.map(function (alt) {
-        var e = alt[0];
-        if (e.inline) return new Reader(e.inline).postings(e.df, m.numDocs);
-        if (alt[1] !== W_PREFIX) waits = true;
-        return e.top ? new Reader(e.top).postings(e.topCount, m.numDocs) : { docs: [], imp: [] };
-      });
-    });
-    if (!waits) return;
-    rank(m, alts, lists, o, limit, {}).cands.forEach(function (c) { doc(c.doc); });
+  /* While the postings files of frequent terms load, requests the records of the documents most likely
+   * to come first, ranked from what the shards hold (`held`), so that they arrive together. */
+  function prefetch(m, alts, held, o, limit) {
+    rank(m, alts, held, o, limit, {}).cands.forEach(function (c) { doc(c.doc); });
   }
 
   async function search(query, options) {
@@ -656,11 +651,19 @@
     if (!pq.terms.length) return empty;
     var alts = await alternatives(m, pq);
 
-    var listsP = Promise.all(alts.map(function (group) {
-      return Promise.all(group.map(function (alt) { return postings(m, alt[0], alt[1] === W_PREFIX); }));
+    var held = alts.map(function (group) {
+      return group.map(function (alt) { return heldPostings(m, alt[0]); });
+    });
+    var waits = false;
+    var listsP = Promise.all(alts.map(function (group, g) {
+      return Promise.all(group.map(function (alt, a) {
+        if (!needsFile(alt)) return held[g][a];
+        waits = true;
+        return filePostings(m, alt[0]);
+      }));
     }));
     var limit = Math.max(1, o.limit || 10);
-    if (![o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) prefetch(m, alts, o, limit);
+    if (waits && ![o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) prefetch(m, alts, held, o, limit);
     var lists = await listsP;
 
     var ci = want(m.cities, o.city), fi = want(m.fields, o.field);
