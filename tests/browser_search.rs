@@ -142,6 +142,15 @@ fn check_site(base: &str) {
         !langs.is_empty() && langs.iter().all(|l| l == "km"),
         "{khmer}"
     );
+
+    // A browser without DecompressionStream (Safari before 16.4) gets inflate.js on demand.
+    b.goto(&lesson);
+    b.cdp
+        .wait_for("the lesson again", "document.readyState === 'complete'");
+    let old = b.cdp.eval_async(
+        "(delete window.DecompressionStream, kizunaSearch('Takakura', { limit: 1 })).then(r => [typeof kizunaInflate, r.results[0].url])",
+    );
+    assert_eq!(old, serde_json::json!(["function", "/lessons/lesson-04/"]));
 }
 
 #[test]

@@ -275,15 +275,22 @@
     if (w) { waiting.delete(path); w.resolve(b64(data)); }
   };
 
+  /* Runs the script at `src` once; resolves when it has run. */
+  function addScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = root.document.createElement("script");
+      s.src = src;
+      s.async = true;
+      s.onload = function () { s.remove(); resolve(); };
+      s.onerror = function () { s.remove(); reject(new Error("kizuna search: cannot load " + src)); };
+      root.document.head.appendChild(s);
+    });
+  }
+
   function viaScript(path) {
     return new Promise(function (resolve, reject) {
       waiting.set(path, { resolve: resolve });
-      var s = root.document.createElement("script");
-      s.src = BASE + path.replace(/\.bin$/, ".js");
-      s.async = true;
-      s.onerror = function () { waiting.delete(path); reject(new Error("kizuna search: cannot load " + s.src)); };
-      s.onload = function () { s.remove(); };
-      root.document.head.appendChild(s);
+      addScript(BASE + path.replace(/\.bin$/, ".js")).catch(function (e) { waiting.delete(path); reject(e); });
     });
   }
 
@@ -291,13 +298,8 @@
   function inflater() {
     if (root.kizunaInflate) return Promise.resolve(root.kizunaInflate);
     if (!inflateP) {
-      inflateP = new Promise(function (resolve, reject) {
-        var s = root.document.createElement("script");
-        s.src = BASE + "inflate.js";
-        s.onload = function () { resolve(root.kizunaInflate); };
-        s.onerror = function () { inflateP = null; reject(new Error("kizuna search: cannot load " + s.src)); };
-        root.document.head.appendChild(s);
-      });
+      inflateP = addScript(BASE + "inflate.js").then(function () { return root.kizunaInflate; });
+      inflateP.catch(function () { inflateP = null; });
     }
     return inflateP;
   }
