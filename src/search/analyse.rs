@@ -4,12 +4,15 @@
 //!
 //! * Everything: Unicode NFKC, then lower case (per character).
 //! * Word scripts (Latin, Vietnamese, Cyrillic, …): words are runs of letters, digits and marks.
-//!   Each word is indexed folded (marks removed, `đ`→`d`, …); when the word had diacritics the
-//!   exact form is indexed too, at the same position, so an exact match ranks higher.
+//!   Each word is indexed folded (marks removed, `đ`→`d`, …) and with plural endings folded by
+//!   [`stem`]; when the word had diacritics the exact form is indexed too, at the same position,
+//!   so an exact match ranks higher.
 //! * Japanese and Chinese (Han, Hiragana, Katakana): characters are the units.
 //! * Myanmar, Khmer, Thai: syllables split by rule are the units.
 //! * Units are indexed as unigrams and overlapping bigrams. A query with one unit looks up the
 //!   unigram, a longer query run looks up its bigrams (all required, which acts like a phrase).
+
+use std::borrow::Cow;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -95,6 +98,36 @@ pub fn fold(word: &str) -> String {
         })
         .collect();
     stripped.nfc().collect()
+}
+
+/// Light plural folding of a folded word of ASCII letters, so that "cities" finds "city" and
+/// "agreements" finds "agreement". It only touches the last letters, so a word being typed still
+/// prefix-matches: `-sses`→`-ss`, `-ies`→`-i`, `-xes`/`-ches`/`-shes`→ without `-es`, `-s` dropped
+/// (not after `s`, `u` or `i`; words of four letters or more), then a final `y` after a consonant
+/// becomes `i` (`city`→`citi`, like `cities`). Other words are returned as they are.
+pub fn stem(word: &str) -> Cow<'_, str> {
+    let b = word.as_bytes();
+    let n = b.len();
+    if n < 3 || !b.iter().all(u8::is_ascii_lowercase) {
+        return Cow::Borrowed(word);
+    }
+    let base = if word.ends_with("sses") {
+        &word[..n - 2]
+    } else if n >= 5 && word.ends_with("ies") {
+        return Cow::Owned(format!("{}i", &word[..n - 3]));
+    } else if n >= 5 && ["xes", "ches", "shes"].iter().any(|e| word.ends_with(e)) {
+        &word[..n - 2]
+    } else if n >= 4 && b[n - 1] == b's' && !matches!(b[n - 2], b's' | b'u' | b'i') {
+        &word[..n - 1]
+    } else {
+        word
+    };
+    let k = base.as_bytes();
+    let m = k.len();
+    if m >= 3 && k[m - 1] == b'y' && !matches!(k[m - 2], b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+        return Cow::Owned(format!("{}i", &base[..m - 1]));
+    }
+    Cow::Borrowed(base)
 }
 
 /// A run of same-script characters: the lower-cased text with the byte span of each char.
@@ -205,11 +238,12 @@ fn units(run: &Run) -> Vec<(String, usize, usize)> {
     out
 }
 
-/// One piece of analysed text: a word (with folded and exact forms) or a run of units.
+/// One piece of analysed text: a word (its folded, stemmed form and, when it had diacritics, its
+/// exact form) or a run of units.
 enum Piece {
     Word {
         folded: String,
-        exact: String,
+        exact: Option<String>,
         start: usize,
         end: usize,
     },
@@ -224,9 +258,10 @@ fn pieces(normalised: &str) -> Vec<Piece> {
                 let exact: String = run.chars.iter().map(|x| x.0).collect();
                 let start = run.chars[0].1;
                 let end = run.chars[run.chars.len() - 1].2;
+                let folded = fold(&exact);
                 Piece::Word {
-                    folded: fold(&exact),
-                    exact,
+                    folded: stem(&folded).into_owned(),
+                    exact: (folded != exact).then_some(exact),
                     start,
                     end,
                 }
@@ -252,7 +287,6 @@ pub fn index_tokens(text: &str) -> Vec<Token> {
                 end,
             } => {
                 if folded.len() <= MAX_TERM_BYTES && !folded.is_empty() {
-                    let differs = exact != folded;
                     out.push(Token {
                         term: folded,
                         kind: TokenKind::Main,
@@ -260,7 +294,7 @@ pub fn index_tokens(text: &str) -> Vec<Token> {
                         start,
                         end,
                     });
-                    if differs && exact.len() <= MAX_TERM_BYTES {
+                    if let Some(exact) = exact.filter(|e| e.len() <= MAX_TERM_BYTES) {
                         out.push(Token {
                             term: exact,
                             kind: TokenKind::Exact,
@@ -342,7 +376,7 @@ pub fn parse_query(query: &str) -> ParsedQuery {
                     }
                     seq.push(folded.clone());
                     terms.push(QueryTerm {
-                        exact: (exact != folded).then_some(exact),
+                        exact,
                         term: folded,
                         is_word: true,
                         phrase,
@@ -414,6 +448,31 @@ mod tests {
     }
 
     #[test]
+    fn plurals_fold_to_the_singular() {
+        for (plural, singular) in [
+            ("cities", "city"),
+            ("policies", "policy"),
+            ("agreements", "agreement"),
+            ("classes", "class"),
+            ("approaches", "approach"),
+            ("boxes", "box"),
+            ("days", "day"),
+        ] {
+            assert_eq!(stem(plural), stem(singular), "{plural} / {singular}");
+        }
+        for kept in [
+            "status", "analysis", "gas", "this", "is", "1990s", "ville", "sạch", "straße",
+        ] {
+            assert_eq!(stem(kept), kept);
+        }
+        assert_eq!(
+            index_terms("Green Sister Cities"),
+            ["green", "sister", "citi"]
+        );
+        assert_eq!(query_groups("sister city"), [vec!["sister"], vec!["citi"]]);
+    }
+
+    #[test]
     fn japanese_is_bigrams_with_unigrams() {
         assert_eq!(index_terms("ごみ"), ["ご", "ごみ", "み"]);
         assert_eq!(
@@ -448,7 +507,7 @@ mod tests {
         assert!(!parse_query("\"water supply\"").last_is_prefix);
         assert_eq!(
             parse_query("\"water supply\" dalian").phrases,
-            [vec!["water".to_string(), "supply".to_string()]]
+            [vec!["water".to_string(), "suppli".to_string()]]
         );
     }
 

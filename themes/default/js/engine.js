@@ -45,6 +45,21 @@
     return o.normalize("NFC");
   }
 
+  /* Light plural folding of a folded word of ASCII letters (see analyse::stem in the Rust source). */
+  var RE_ASCII_WORD = /^[a-z]+$/;
+  function stem(w) {
+    var n = w.length;
+    if (n < 3 || !RE_ASCII_WORD.test(w)) return w;
+    var base = w;
+    if (w.endsWith("sses")) base = w.slice(0, n - 2);
+    else if (n >= 5 && w.endsWith("ies")) return w.slice(0, n - 3) + "i";
+    else if (n >= 5 && (w.endsWith("xes") || w.endsWith("ches") || w.endsWith("shes"))) base = w.slice(0, n - 2);
+    else if (n >= 4 && w[n - 1] === "s" && "sui".indexOf(w[n - 2]) < 0) base = w.slice(0, n - 1);
+    var m = base.length;
+    if (m >= 3 && base[m - 1] === "y" && "aeiouy".indexOf(base[m - 2]) < 0) return base.slice(0, m - 1) + "i";
+    return base;
+  }
+
   function utf8len(s) {
     var n = 0;
     for (var c of s) {
@@ -113,8 +128,11 @@
   function pieces(norm) {
     return runs(norm).map(function (run) {
       if (run.script === WORD) {
-        var exact = run.chars.map(function (x) { return x[0]; }).join("");
-        return { word: true, folded: fold(exact), exact: exact, start: run.chars[0][1], end: run.chars[run.chars.length - 1][2] };
+        var exact = run.chars.map(function (x) { return x[0]; }).join(""), folded = fold(exact);
+        return {
+          word: true, folded: stem(folded), exact: folded !== exact ? exact : null,
+          start: run.chars[0][1], end: run.chars[run.chars.length - 1][2]
+        };
       }
       return { word: false, units: units(run) };
     });
@@ -127,7 +145,7 @@
       if (p.word) {
         if (p.folded.length && utf8len(p.folded) <= MAX_TERM_BYTES) {
           out.push({ term: p.folded, exact: false, position: pos, start: p.start, end: p.end });
-          if (p.exact !== p.folded && utf8len(p.exact) <= MAX_TERM_BYTES)
+          if (p.exact && utf8len(p.exact) <= MAX_TERM_BYTES)
             out.push({ term: p.exact, exact: true, position: pos, start: p.start, end: p.end });
         }
         pos++;
@@ -152,7 +170,7 @@
         if (p.word) {
           if (!p.folded.length || utf8len(p.folded) > MAX_TERM_BYTES) return;
           seq.push(p.folded);
-          terms.push({ term: p.folded, exact: p.exact !== p.folded ? p.exact : null, isWord: true, phrase: phrase });
+          terms.push({ term: p.folded, exact: p.exact, isWord: true, phrase: phrase });
         } else {
           var u = p.units;
           if (u.length === 1) {
