@@ -26,8 +26,9 @@
   var RE_MARKS = /\p{M}/gu;
 
   function scriptOf(c) {
-    if (!RE_WORDCHAR.test(c)) return 0;
     var u = c.codePointAt(0);
+    if (u < 0x80) return (u >= 0x61 && u <= 0x7a) || (u >= 0x30 && u <= 0x39) || (u >= 0x41 && u <= 0x5a) ? WORD : 0;
+    if (!RE_WORDCHAR.test(c)) return 0;
     if ((u >= 0x3005 && u <= 0x3007) || (u >= 0x3040 && u <= 0x30ff) || (u >= 0x31f0 && u <= 0x31ff) ||
         (u >= 0x3400 && u <= 0x4dbf) || (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xf900 && u <= 0xfaff) ||
         (u >= 0x20000 && u <= 0x3ffff)) return CJK;
@@ -73,7 +74,8 @@
   function runs(norm) {
     var out = [], cur = null, i = 0;
     for (var c of norm) {
-      for (var l of c.toLowerCase()) {
+      var u = c.charCodeAt(0);
+      for (var l of u < 0x80 ? (u >= 0x41 && u <= 0x5a ? String.fromCharCode(u + 32) : c) : c.toLowerCase()) {
         var s = scriptOf(l);
         if (!s) {
           if (cur) { out.push(cur); cur = null; }
@@ -372,13 +374,14 @@
       });
       m.yearMin = r.varint() - 10000;
       m.yearSpan = r.varint();
-      m.bounds = [];
+      // The first term of each shard, front-coded; decoded to text only when a lookup compares it.
       var nb = r.varint(), prev = new Uint8Array(0);
+      m.bounds = { length: nb, bytes: [], text: [] };
       for (var k = 0; k < nb; k++) {
         var shared = r.varint(), rest = r.bytes(r.varint());
         var bb = new Uint8Array(shared + rest.length);
         bb.set(prev.subarray(0, shared)); bb.set(rest, shared);
-        m.bounds.push(decoder.decode(bb));
+        m.bounds.bytes.push(bb);
         prev = bb;
       }
       return m;
@@ -418,9 +421,15 @@
     return p;
   }
 
+  function boundAt(bounds, i) {
+    var t = bounds.text[i];
+    if (t === undefined) t = bounds.text[i] = decoder.decode(bounds.bytes[i]);
+    return t;
+  }
+
   function shardOf(bounds, term) {
     var lo = 0, hi = bounds.length;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(bounds[mid], term) <= 0) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (cmp(boundAt(bounds, mid), term) <= 0) lo = mid + 1; else hi = mid; }
     return Math.max(0, lo - 1);
   }
   function shardRange(bounds, prefix) {
@@ -481,25 +490,25 @@
 
   function byDfThenTerm(a, b) { return b.df - a.df || cmp(a.term, b.term); }
 
-  // The terms are looked up in parallel (shard loads are shared through `load`'s cache), so a query costs
-  // a few round trips however many words it has.
+  // The terms are looked up in parallel, and so are the shards one term may need (its own, its exact
+  // form's, its completions'); shard loads are shared through `load`'s cache, so a query costs a few
+  // round trips however many words it has.
   async function alternatives(m, pq) {
     var last = pq.terms.length - 1;
     return Promise.all(pq.terms.map(async function (qt, i) {
       var alts = [];
-      var e = await lookup(m, qt.term);
-      if (e) alts.push([e, W_EXACT, true]);
-      if (qt.exact) {
-        var x = await lookup(m, qt.exact);
-        if (x) alts.push([x, W_DIACRITICS, false]);
-      }
       var chars = Array.from(qt.term);
-      if (i === last && pq.lastIsPrefix && chars.length >= MIN_PREFIX_CHARS && m.bounds.length) {
-        var c = (await withPrefix(m, qt.term, shardRange(m.bounds, qt.term)))
-          .filter(function (e) { return e.term !== qt.term; });
-        c.sort(byDfThenTerm);
-        c.slice(0, MAX_PREFIX_TERMS).forEach(function (e) { alts.push([e, W_PREFIX, true]); });
-      }
+      var completes = i === last && pq.lastIsPrefix && chars.length >= MIN_PREFIX_CHARS && m.bounds.length;
+      var found = await Promise.all([
+        lookup(m, qt.term),
+        qt.exact ? lookup(m, qt.exact) : null,
+        completes ? withPrefix(m, qt.term, shardRange(m.bounds, qt.term)) : []
+      ]);
+      if (found[0]) alts.push([found[0], W_EXACT, true]);
+      if (found[1]) alts.push([found[1], W_DIACRITICS, false]);
+      var c = found[2].filter(function (e) { return e.term !== qt.term; });
+      c.sort(byDfThenTerm);
+      c.slice(0, MAX_PREFIX_TERMS).forEach(function (e) { alts.push([e, W_PREFIX, true]); });
       if (qt.isWord && !qt.phrase && chars.length >= MIN_FUZZY_CHARS && !alts.length && m.bounds.length) {
         var k = 1;
         while (k < chars.length) {
@@ -586,24 +595,29 @@
 
   /* Ranks the documents in `lists` (postings per alternative of each query term): those matching the
    * most terms, then by (reader's language, score, document); returns the first `keep`, the total and
-   * the facet counts. `sets` holds the city, field and year filters, if any. */
+   * the facet counts. `sets` holds the city, field and year filters, if any. Work is proportional to
+   * the postings, not to the number of documents. */
   function rank(m, alts, lists, o, keep, sets) {
     // Per document: how many query terms it matches (coverage) and its score. A term's score in a
     // document is its best main alternative plus the sum of the others, counted where a main one matches.
     var N = m.numDocs, cov = new Uint8Array(N), score = new Float64Array(N);
-    var best = new Float64Array(N), extra = new Float64Array(N);
+    var best = new Float64Array(N), extra = new Float64Array(N), stamp = new Uint16Array(N);
+    var matched = [], touched = [];
     for (var g = 0; g < alts.length; g++) {
-      best.fill(0);
-      extra.fill(0);
+      touched.length = 0;
       for (var a = 0; a < alts[g].length; a++) {
         var alt = alts[g][a], f = alt[1] * alt[0].idf, ps = lists[g][a], docs = ps.docs, imp = ps.imp;
-        if (alt[2]) {
-          for (var k = 0; k < docs.length; k++) { var s = f * imp[k]; if (s > best[docs[k]]) best[docs[k]] = s; }
-        } else {
-          for (var k2 = 0; k2 < docs.length; k2++) extra[docs[k2]] += f * imp[k2];
+        for (var k = 0; k < docs.length; k++) {
+          var d = docs[k], s = f * imp[k];
+          if (stamp[d] !== g + 1) { stamp[d] = g + 1; best[d] = 0; extra[d] = 0; touched.push(d); }
+          if (!alt[2]) extra[d] += s;
+          else if (s > best[d]) best[d] = s;
         }
       }
-      for (var d = 0; d < N; d++) if (best[d] > 0) { cov[d]++; score[d] += best[d] + extra[d]; }
+      for (var t = 0; t < touched.length; t++) {
+        var td = touched[t];
+        if (best[td] > 0) { if (!cov[td]) matched.push(td); cov[td]++; score[td] += best[td] + extra[td]; }
+      }
     }
 
     var lang = want(m.langs, o.lang), kind = want(m.kinds, o.kind);
@@ -611,10 +625,11 @@
     var preferName = o.prefer_lang != null ? o.prefer_lang : o.preferLang;
     var prefer = preferName != null ? m.langs.indexOf(preferName) : -1;
 
-    // Candidates past the city, field and year filters, in document order.
+    // Candidates past the city, field and year filters; facet counts (for the /search/ page) are
+    // over the best of them, before the language and kind filters.
     var pre = [], preMax = 0;
-    for (var di = 0; di < N; di++) {
-      if (!cov[di]) continue;
+    for (var i = 0; i < matched.length; i++) {
+      var di = matched[i];
       if (city && !city.has(di)) continue;
       if (field && !field.has(di)) continue;
       if (years) {
@@ -626,32 +641,32 @@
       pre.push(di);
       if (cov[di] > preMax) preMax = cov[di];
     }
-    // Facet counts (for the /search/ page): the best matches before the language and kind filters.
-    var facets = { lang: {}, kind: {} };
-    pre.forEach(function (c) {
-      if (cov[c] !== preMax) return;
-      var l = m.langs[m.langOf[c]], kk = m.kinds[m.kindOf[c]];
-      facets.lang[l] = (facets.lang[l] || 0) + 1;
-      facets.kind[kk] = (facets.kind[kk] || 0) + 1;
-    });
-    var maxCov = 0;
-    pre = pre.filter(function (c) {
-      if ((lang !== undefined && lang !== m.langOf[c]) || (kind !== undefined && kind !== m.kindOf[c])) return false;
+    var facets = { lang: {}, kind: {} }, maxCov = 0, kept = [];
+    for (var j = 0; j < pre.length; j++) {
+      var c = pre[j], l = m.langOf[c], kk = m.kindOf[c];
+      if (cov[c] === preMax) {
+        facets.lang[m.langs[l]] = (facets.lang[m.langs[l]] || 0) + 1;
+        facets.kind[m.kinds[kk]] = (facets.kind[m.kinds[kk]] || 0) + 1;
+      }
+      if ((lang !== undefined && lang !== l) || (kind !== undefined && kind !== kk)) continue;
       if (cov[c] > maxCov) maxCov = cov[c];
-      return true;
-    });
+      kept.push(c);
+    }
+    // The first `keep`, kept sorted while the rest stream by.
     var total = 0, cands = [];
-    // The first `keep` by (reader's language, score, document), kept sorted while the rest stream by.
-    var pref = function (c) { return prefer >= 0 && m.langOf[c] === prefer ? 1 : 0; };
-    var before = function (x, z) { return (pref(x) - pref(z)) || (score[x] - score[z]) || (z - x); };
-    pre.forEach(function (c) {
-      if (cov[c] !== maxCov) return;
+    var before = function (x, z) {
+      var px = prefer >= 0 && m.langOf[x] === prefer ? 1 : 0, pz = prefer >= 0 && m.langOf[z] === prefer ? 1 : 0;
+      return (px - pz) || (score[x] - score[z]) || (z - x);
+    };
+    for (var q = 0; q < kept.length; q++) {
+      var e = kept[q];
+      if (cov[e] !== maxCov) continue;
       total++;
-      if (cands.length === keep && before(c, cands[keep - 1]) <= 0) return;
+      if (cands.length === keep && before(e, cands[keep - 1]) <= 0) continue;
       var at = cands.length === keep ? keep - 1 : cands.length;
-      while (at > 0 && before(c, cands[at - 1]) > 0) { cands[at] = cands[at - 1]; at--; }
-      cands[at] = c;
-    });
+      while (at > 0 && before(e, cands[at - 1]) > 0) { cands[at] = cands[at - 1]; at--; }
+      cands[at] = e;
+    }
     cands = cands.map(function (c) { return { doc: c, lang: m.langOf[c], kind: m.kindOf[c], score: score[c] }; });
 
     return { cands: cands, total: total, facets: facets };
