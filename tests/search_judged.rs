@@ -9,7 +9,7 @@ mod common;
 
 use kizuna::search::{query_with_stats, write_index, QueryOptions, SearchDoc};
 
-#[derive(serde::Deserialize, Clone)]
+#[derive(serde::Deserialize, serde::Serialize, Clone)]
 struct Judged {
     q: String,
     prefer_lang: Option<String>,
@@ -122,6 +122,8 @@ struct JsAnswer {
     total: usize,
     results: Vec<JsHit>,
     bytes: u64,
+    /// The index files the query fetched, relative to `search/`.
+    files: Vec<String>,
 }
 
 #[test]
@@ -144,25 +146,39 @@ fn js_client_with_its_own_inflate_ranks_like_the_rust_query() {
 }
 
 fn js_client_matches_rust(inflate: &str) {
-    let node = common::node();
     let dir = tempfile::tempdir().unwrap();
     write_index(&fixture_docs(), dir.path()).unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
+    let answers = js_answers(dir.path(), &judged(), inflate);
+    let js_bytes: u64 = answers.iter().map(|a| a.bytes).sum();
+    eprintln!(
+        "js client ({inflate} inflate): {} queries in one session, {} bytes fetched in all (shards cached)",
+        answers.len(),
+        js_bytes
+    );
+}
+
+/// Runs `queries` through the JavaScript client in one session over the index in `dir` and asserts
+/// that each answer (total and results) is the Rust query's.
+fn js_answers(dir: &Path, queries: &[Judged], inflate: &str) -> Vec<JsAnswer> {
+    let node = common::node();
+    let list = dir.join("queries.json");
+    std::fs::write(&list, serde_json::to_string(queries).unwrap()).unwrap();
     let out = common::ok(
         Command::new(node)
             .env("KIZUNA_INFLATE", inflate)
-            .arg(format!("{root}/tests/search_query.mjs"))
-            .arg(dir.path())
-            .arg(format!("{root}/tests/search_judged.json"))
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/search_query.mjs"
+            ))
+            .arg(dir)
+            .arg(&list)
             .output()
             .unwrap(),
     );
     let answers: Vec<JsAnswer> = serde_json::from_slice(&out.stdout).unwrap();
-    let judged = judged();
-    assert_eq!(answers.len(), judged.len());
-    let mut js_bytes = 0;
-    for (j, a) in judged.iter().zip(&answers) {
-        let (total, hits, _) = query_with_stats(dir.path(), &j.q, &options(j), years(j)).unwrap();
+    assert_eq!(answers.len(), queries.len());
+    for (j, a) in queries.iter().zip(&answers) {
+        let (total, hits, _) = query_with_stats(dir, &j.q, &options(j), years(j)).unwrap();
         let rust: Vec<JsHit> = hits
             .into_iter()
             .map(|h| JsHit {
@@ -175,13 +191,80 @@ fn js_client_matches_rust(inflate: &str) {
             .collect();
         assert_eq!(a.total, total, "total of {:?}", j.q);
         assert_eq!(a.results, rust, "results of {:?}", j.q);
-        js_bytes += a.bytes;
     }
-    eprintln!(
-        "js client ({inflate} inflate): {} queries in one session, {} bytes fetched in all (shards cached)",
-        answers.len(),
-        js_bytes
+    answers
+}
+
+/// A word in every one of 240 documents (so its postings have their own file), at varying strength,
+/// in four languages; Burmese holds only six of them.
+fn frequent_word_docs() -> Vec<SearchDoc> {
+    (0..240)
+        .map(|i| SearchDoc {
+            url: format!("/reports/{i}/"),
+            title: format!("Report {i}"),
+            lang: match i {
+                _ if i % 40 == 0 => "my",
+                _ if i % 3 == 0 => "ja",
+                _ if i % 3 == 1 => "vi",
+                _ => "en",
+            }
+            .into(),
+            kind: if i % 2 == 0 { "case_study" } else { "event" }.into(),
+            description: String::new(),
+            headings: Vec::new(),
+            body: format!(
+                "{}{}",
+                "kitakyushu ".repeat(1 + i % 5),
+                format!("note{i} ").repeat(i % 7)
+            ),
+            cities: Vec::new(),
+            fields: Vec::new(),
+            year: None,
+        })
+        .collect()
+}
+
+/// A one-word query on a frequent word, without filters, is answered from the word's best documents
+/// in its shard — no postings file fetched — and still exactly as the Rust query answers it; with a
+/// filter, or too few documents of the reader's language among the best, the postings file is read.
+#[test]
+#[cfg_attr(
+    not(feature = "node-tests"),
+    ignore = "needs node: cargo test --features node-tests"
+)]
+fn js_client_answers_a_frequent_word_from_its_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    write_index(&frequent_word_docs(), dir.path()).unwrap();
+    let q = |prefer: Option<&str>, kind: Option<&str>| Judged {
+        q: "kitakyushu ".into(),
+        prefer_lang: prefer.map(str::to_string),
+        lang: None,
+        kind: kind.map(str::to_string),
+        city: None,
+        field: None,
+        year_from: None,
+        year_to: None,
+        expect: Vec::new(),
+    };
+    let queries = [
+        q(None, None),
+        q(Some("en"), None),
+        q(Some("my"), None),
+        q(Some("en"), Some("event")),
+    ];
+    let answers = js_answers(dir.path(), &queries, "native");
+    let postings = |a: &JsAnswer| a.files.iter().filter(|f| f.starts_with("p/")).count();
+    assert_eq!(answers[0].total, 240);
+    assert_eq!(answers[0].results.len(), 10);
+    assert_eq!(postings(&answers[0]), 0, "{:?}", answers[0].files);
+    assert_eq!(postings(&answers[1]), 0, "{:?}", answers[1].files);
+    assert!(answers[1].results.iter().all(|h| h.lang == "en"));
+    assert_eq!(postings(&answers[2]), 1, "{:?}", answers[2].files);
+    assert_eq!(
+        answers[2].results.iter().filter(|h| h.lang == "my").count(),
+        6
     );
+    assert_eq!(answers[3].total, 120);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 // Runs queries through the JavaScript client against an index directory, reading files through a
 // fetch shim. Usage: node tests/search_query.mjs <site-out-dir> <queries.json>
-// Prints JSON: [{ total, results: [{url, title, lang, kind, excerpt}], bytes }] per query.
+// Prints JSON: [{ total, results: [{url, title, lang, kind, excerpt}], bytes, files }] per query, where
+// files are the index files the query fetched (relative to search/).
 import { readFileSync } from "node:fs";
 import { runInThisContext } from "node:vm";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -8,7 +9,9 @@ import { join } from "node:path";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const [out, queriesPath] = process.argv.slice(2);
+let fetched = [];
 globalThis.fetch = async (url) => {
+  fetched.push(String(url).replace(/^.*\/search\//, ""));
   try {
     const b = readFileSync(fileURLToPath(url));
     return { ok: true, status: 200, arrayBuffer: async () => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) };
@@ -27,6 +30,7 @@ const queries = JSON.parse(readFileSync(queriesPath, "utf8"));
 const answers = [];
 for (const q of queries) {
   const before = search.stats.bytes;
+  fetched = [];
   const r = await search(q.q, {
     lang: q.lang, kind: q.kind, city: q.city, field: q.field, prefer_lang: q.prefer_lang,
     limit: q.limit || 10, yearFrom: q.yearFrom, yearTo: q.yearTo,
@@ -35,6 +39,7 @@ for (const q of queries) {
     total: r.total,
     results: r.results.map(({ url, title, lang, kind, excerpt }) => ({ url, title, lang, kind, excerpt })),
     bytes: search.stats.bytes - before,
+    files: fetched,
   });
 }
 console.log(JSON.stringify(answers));

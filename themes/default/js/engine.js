@@ -1,7 +1,8 @@
 /* kizuna search engine — dependency-free, classic script, loaded on first use by kizuna-search.js
  * (which defines window.kizunaSearch); defines window.kizunaSearchEngine(query, options) with
- * options {lang, kind, city, field, yearFrom, yearTo, limit, prefer_lang}
+ * options {lang, kind, city, field, yearFrom, yearTo, limit, prefer_lang, facets}
  *   → Promise<{ total, results: [{ url, href, title, excerpt, lang, kind, score }], facets }>
+ * (`facets`, the counts per language and kind before those filters, only when options.facets is true).
  * Reads the index written by `kizuna build` next to this file (search/manifest.bin, s/, p/, d/, f/).
  * Over http(s) files are fetched; where fetch fails (file://) the .js twin of each file is loaded
  * with a <script> tag and hands its bytes to window.kizunaSearchData. Files are packed (one codec
@@ -590,6 +591,11 @@
   /* ---------- search ---------- */
 
   function chosen(v) { return v != null && v !== ""; }
+  /* The index of the reader's language (option prefer_lang), or -1. */
+  function preferred(m, o) {
+    var name = o.prefer_lang != null ? o.prefer_lang : o.preferLang;
+    return name != null ? m.langs.indexOf(name) : -1;
+  }
   /* The index of option value `v` in `list` (-1: no such value), or undefined when none is chosen. */
   function want(list, v) { return chosen(v) ? list.indexOf(v) : undefined; }
 
@@ -622,8 +628,7 @@
 
     var lang = want(m.langs, o.lang), kind = want(m.kinds, o.kind);
     var city = sets.city, field = sets.field, years = sets.years, yFrom = sets.yFrom, yTo = sets.yTo;
-    var preferName = o.prefer_lang != null ? o.prefer_lang : o.preferLang;
-    var prefer = preferName != null ? m.langs.indexOf(preferName) : -1;
+    var prefer = preferred(m, o);
 
     // Candidates past the city, field and year filters; facet counts (for the /search/ page) are
     // over the best of them, before the language and kind filters.
@@ -678,17 +683,25 @@
     rank(m, alts, held, o, limit, {}).cands.forEach(function (c) { doc(c.doc); });
   }
 
-  async function search(query, options) {
-    var o = options || {};
-    var m = await manifest();
-    var pq = parseQuery(String(query || ""));
-    var empty = { total: 0, results: [], facets: { lang: {}, kind: {} } };
-    if (!pq.terms.length) return empty;
-    var alts = await alternatives(m, pq);
+  /* A one-word query whose postings have their own file, without filters or facets: its shard holds the
+   * word's best documents in ranking order, so when at least `limit` of them (in the reader's language,
+   * if one is preferred) are held, they are the first results and the total is the word's df — the
+   * same answer as from the file, one round trip and its bytes sooner. Otherwise null. */
+  function fromShard(m, alts, held, o, pq, limit) {
+    if (o.facets || pq.phrases.length || alts.length !== 1 || alts[0].length !== 1) return null;
+    if ([o.lang, o.kind, o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) return null;
+    var alt = alts[0][0], ps = held[0][0], prefer = preferred(m, o), n = 0;
+    if (!alt[2] || !needsFile(alt) || !alt[0].top) return null;
+    for (var i = 0; i < ps.docs.length; i++) if (prefer < 0 || m.langOf[ps.docs[i]] === prefer) n++;
+    if (n < limit) return null;
+    var ranked = rank(m, alts, held, o, limit, {});
+    ranked.total = alt[0].df;
+    return ranked;
+  }
 
-    var held = alts.map(function (group) {
-      return group.map(function (alt) { return heldPostings(m, alt[0]); });
-    });
+  /* Ranks with every postings list, fetching the files of frequent words (and the records of the likely
+   * first results meanwhile) and the city, field and year filters that are chosen. */
+  async function fromPostings(m, alts, held, o, pq, limit) {
     var waits = false;
     var listsP = Promise.all(alts.map(function (group, g) {
       return Promise.all(group.map(function (alt, a) {
@@ -697,7 +710,6 @@
         return filePostings(m, alt[0]);
       }));
     }));
-    var limit = Math.max(1, o.limit || 10);
     if (waits && ![o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) prefetch(m, alts, held, o, limit);
     var lists = await listsP;
 
@@ -713,11 +725,25 @@
     }
     var yFrom = o.yearFrom != null && o.yearFrom !== "" ? Number(o.yearFrom) : -Infinity;
     var yTo = o.yearTo != null && o.yearTo !== "" ? Number(o.yearTo) : Infinity;
-
-    var ranked = rank(m, alts, lists, o, pq.phrases.length ? limit * 3 : limit, {
+    return rank(m, alts, lists, o, pq.phrases.length ? limit * 3 : limit, {
       city: city, field: field, years: years, yFrom: yFrom, yTo: yTo
     });
-    var cands = ranked.cands, total = ranked.total, facets = ranked.facets;
+  }
+
+  async function search(query, options) {
+    var o = options || {};
+    var m = await manifest();
+    var pq = parseQuery(String(query || ""));
+    var empty = { total: 0, results: [] };
+    if (o.facets) empty.facets = { lang: {}, kind: {} };
+    if (!pq.terms.length) return empty;
+    var alts = await alternatives(m, pq);
+    var held = alts.map(function (group) {
+      return group.map(function (alt) { return heldPostings(m, alt[0]); });
+    });
+    var limit = Math.max(1, o.limit || 10);
+    var ranked = fromShard(m, alts, held, o, pq, limit) || await fromPostings(m, alts, held, o, pq, limit);
+    var cands = ranked.cands;
 
     if (pq.phrases.length) {
       var n = Math.min(cands.length, limit * 3);
@@ -747,7 +773,9 @@
         score: c.score / 1e4
       };
     });
-    return { total: total, results: results, facets: facets };
+    var out = { total: ranked.total, results: results };
+    if (o.facets) out.facets = ranked.facets;
+    return out;
   }
 
   function facetValues() {

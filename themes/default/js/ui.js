@@ -235,7 +235,7 @@
       if (!state.q.trim()) { results.textContent = ""; count.textContent = ""; return; }
       count.textContent = label(page, "loading");
       search(state.q, {
-        prefer_lang: prefer, limit: 50, kind: state.kind || undefined, lang: state.lang || undefined,
+        prefer_lang: prefer, limit: 50, facets: true, kind: state.kind || undefined, lang: state.lang || undefined,
         city: state.city || undefined, field: state.field || undefined,
         yearFrom: state.from || undefined, yearTo: state.to || undefined
       }).then(function (res) {
