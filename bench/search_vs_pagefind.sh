@@ -2,7 +2,8 @@
 # Side by side, in one run: kizuna's client search and Pagefind 1.x on the same N-page site (kizuna's own
 # output of the ../shared/bench corpus). Prints Pagefind's indexing time and peak memory, kizuna's index build
 # time (from its stage timings) and, per query in headless Chromium, bytes fetched and time from navigation
-# start to the first ten results for both; then both again on an emulated slow link.
+# start to the first ten results for both; how long the page alone takes in each harness (the floor under
+# both times); then both again on an emulated slow link.
 # Usage: bench/search_vs_pagefind.sh [N=10000]
 # Needs: node + npm (pagefind and playwright-core are installed into the work folder), /usr/bin/chromium,
 # GNU time, python3.
@@ -18,7 +19,7 @@ mkdir -p "$WORK/node"
 if [ ! -d "$WORK/node/node_modules/pagefind" ]; then
   (cd "$WORK/node" && npm init -y >/dev/null && npm install --silent pagefind playwright-core >/dev/null)
 fi
-cp "$SHARED/kizuna_query.mjs" "$SHARED/pagefind_query.mjs" "$HERE/bench/search_slow_link.mjs" "$WORK/node/"
+cp "$SHARED/kizuna_query.mjs" "$SHARED/pagefind_query.mjs" "$HERE/bench/search_slow_link.mjs" "$HERE/bench/page_floor.mjs" "$WORK/node/"
 
 echo "== kizuna build with its search index"
 rm -rf "$WORK/kz-site"
@@ -57,5 +58,7 @@ print("medians: kizuna %.0f ms, Pagefind %.0f ms" % (statistics.median(r["result
 print("hits: kizuna %s" % [r.get("rank") for r in kq])
 print("hits: Pagefind %s" % [r.get("hits") for r in pf])
 PY
+echo "== the page alone, no search (navigation start to where the query scripts start searching)"
+(cd "$WORK/node" && node page_floor.mjs http://127.0.0.1:8761/ http://127.0.0.1:8762/)
 echo "== both on an emulated slow link (150 ms round trip, 1.6 Mbit/s), fresh context per query"
 (cd "$WORK/node" && node search_slow_link.mjs http://127.0.0.1:8761/ http://127.0.0.1:8762/ "$QUERIES" 150 1600 | tail -1)
