@@ -130,6 +130,48 @@ fn check_site(base: &str) {
         "kind, language, city and field filters: {facets}"
     );
 
+    // In another language the filters, their values and the result labels are in that language.
+    b.goto(
+        &search
+            .replacen("search/", "ja/search/", 1)
+            .replace("q=compost", "q=%E6%B0%B4"),
+    );
+    b.cdp.wait_for(
+        "Japanese results on the search page",
+        "document.querySelectorAll('.kz-page-result').length > 0",
+    );
+    let ja = b.cdp.eval(
+        "({ labels: [...document.querySelectorAll('.kz-facet label')].map(l => l.textContent), \
+           any: document.querySelector('#kz-facet-kind option').textContent, \
+           cities: [...document.querySelectorAll('#kz-facet-city option')].map(o => o.textContent), \
+           fields: [...document.querySelectorAll('#kz-facet-field option')].map(o => o.textContent), \
+           meta: document.querySelector('.kz-result-meta').textContent, \
+           count: document.querySelector('.kz-count').textContent, \
+           clear: document.querySelector('.kz-clear').textContent })",
+    );
+    assert_eq!(
+        ja["labels"],
+        serde_json::json!(["種類", "言語", "都市", "協力分野", "開始年", "終了年"]),
+        "{ja}"
+    );
+    assert_eq!(ja["any"], "すべて", "{ja}");
+    assert_eq!(ja["clear"], "条件をクリア", "{ja}");
+    let has = |list: &str, v: &str| {
+        ja[list]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == v))
+    };
+    assert!(has("cities", "大連") && has("cities", "北九州市"), "{ja}");
+    assert!(has("fields", "上水道") && !has("fields", "water"), "{ja}");
+    assert!(
+        ja["meta"].as_str().is_some_and(|m| m.starts_with("授業")),
+        "{ja}"
+    );
+    assert!(
+        ja["count"].as_str().is_some_and(|c| c.ends_with(" 件")),
+        "{ja}"
+    );
+
     // The API other pages and tests use.
     let api = b.cdp.eval_async("kizunaSearch('Takakura', { limit: 3 }).then(r => ({ total: r.total, first: r.results[0].url, kind: r.results[0].kind }))");
     assert!(api["total"].as_u64().unwrap_or(0) >= 2, "{api}");

@@ -2,7 +2,7 @@
 //! with links already relative to the page being rendered.
 
 use super::i18n::Strings;
-use crate::content::schema::Kind;
+use crate::content::schema::{Field, Kind, KindData};
 use crate::content::Document;
 use crate::markdown::Rendered;
 use crate::site::{slugify, Site};
@@ -299,4 +299,59 @@ pub fn tag_path(site: &Site, lang: &str, tag: &str) -> String {
     } else {
         format!("{prefix}/tags/{slug}/")
     }
+}
+
+/// A label from a group of UI strings (`fields`, `event_types`), or the id itself.
+pub fn label(lc: &LangContext, group: &str, id: &str) -> String {
+    lc.strings
+        .map
+        .get(group)
+        .and_then(|g| g.get(id))
+        .and_then(Value::as_str)
+        .unwrap_or(id)
+        .to_string()
+}
+
+/// The version of a typed document in `lang` (or its fallback), by id.
+pub fn doc_in(site: &Site, kind: Kind, id: &str, lang: &str) -> Option<usize> {
+    let i = *site.ids.get(&(kind, id.to_string()))?;
+    Some(
+        site.in_lang(&Site::key(&site.pages[i].doc), lang)
+            .unwrap_or(i),
+    )
+}
+
+/// A city's name in `lang`: its `names` entry, else the title of its page in that language.
+pub fn city_name(site: &Site, id: &str, lang: &str) -> String {
+    let Some(i) = doc_in(site, Kind::City, id, lang) else {
+        return id.to_string();
+    };
+    let doc = &site.pages[i].doc;
+    let names = site
+        .by_id(Kind::City, id)
+        .and_then(|p| match &p.doc.data {
+            KindData::City(c) => c.names.get(lang).cloned(),
+            _ => None,
+        })
+        .or_else(|| match &doc.data {
+            KindData::City(c) => c.names.get(lang).cloned(),
+            _ => None,
+        });
+    names.unwrap_or_else(|| doc.title().to_string())
+}
+
+/// The names the search page shows for its city and field filters, in `lang`:
+/// `{cities: [{id, name}], fields: [{id, label}]}` (the index itself holds only ids).
+pub fn search_filters(site: &Site, lc: &LangContext, lang: &str) -> Value {
+    let cities: Vec<Value> = site
+        .ids
+        .keys()
+        .filter(|(kind, _)| *kind == Kind::City)
+        .map(|(_, id)| json!({ "id": id, "name": city_name(site, id, lang) }))
+        .collect();
+    let fields: Vec<Value> = Field::ALL
+        .iter()
+        .map(|f| json!({ "id": f.id(), "label": label(lc, "fields", f.id()) }))
+        .collect();
+    json!({ "cities": cities, "fields": fields })
 }

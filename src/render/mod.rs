@@ -443,7 +443,12 @@ fn render_job(
         Job::Search(lang) => {
             let path = search_path(site, lang);
             let root = root_of(&path);
-            let m = context::base(site, lc_of(lang), lang, &path, &root);
+            let lc = lc_of(lang);
+            let mut m = context::base(site, lc, lang, &path, &root);
+            m.insert(
+                "search_filters".into(),
+                context::search_filters(site, lc, lang),
+            );
             finish(templates, "search.html", m, &path)
         }
         Job::Translations => {

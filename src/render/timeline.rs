@@ -3,7 +3,7 @@
 //! machine-readable `/timeline.json` and schema.org JSON-LD; plus the timeline and swimlane that case study and
 //! city pages show. The data comes from [`crate::timeline`]; this module only shapes it for templates.
 
-use super::context::{self, LangContext};
+use super::context::{self, city_name, doc_in, label, LangContext};
 use super::{finish, Bodies, OutputFile};
 use crate::content::schema::{Kind, KindData};
 use crate::diagnostic::Diagnostic;
@@ -88,45 +88,6 @@ pub fn localise_nav(site: &Site, lang: &str, lc: &mut LangContext) {
         item.0 = title.clone();
         item.1 = href.clone();
     }
-}
-
-/// A label from a group of UI strings (`fields`, `event_types`), or the id itself.
-fn label(lc: &LangContext, group: &str, id: &str) -> String {
-    lc.strings
-        .map
-        .get(group)
-        .and_then(|g| g.get(id))
-        .and_then(Value::as_str)
-        .unwrap_or(id)
-        .to_string()
-}
-
-/// The version of a typed document in `lang` (or its fallback), by id.
-fn doc_in(site: &Site, kind: Kind, id: &str, lang: &str) -> Option<usize> {
-    let i = *site.ids.get(&(kind, id.to_string()))?;
-    Some(
-        site.in_lang(&Site::key(&site.pages[i].doc), lang)
-            .unwrap_or(i),
-    )
-}
-
-/// A city's name in `lang`: its `names` entry, else the title of its page in that language.
-fn city_name(site: &Site, id: &str, lang: &str) -> String {
-    let Some(i) = doc_in(site, Kind::City, id, lang) else {
-        return id.to_string();
-    };
-    let doc = &site.pages[i].doc;
-    let names = site
-        .by_id(Kind::City, id)
-        .and_then(|p| match &p.doc.data {
-            KindData::City(c) => c.names.get(lang).cloned(),
-            _ => None,
-        })
-        .or_else(|| match &doc.data {
-            KindData::City(c) => c.names.get(lang).cloned(),
-            _ => None,
-        });
-    names.unwrap_or_else(|| doc.title().to_string())
 }
 
 /// What every rendering of an entry in one language needs.

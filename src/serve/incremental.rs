@@ -937,8 +937,9 @@ impl Reach {
                 .tags
                 .get(&(lang.clone(), tag.clone()))
                 .is_some_and(|p| in_pages(p, *n)),
-            Job::Translations => self.any,
-            Job::Search(_) | Job::NotFound => false,
+            // The search pages name every city (a city's title or names may have changed).
+            Job::Translations | Job::Search(_) => self.any,
+            Job::NotFound => false,
         }
     }
 }
