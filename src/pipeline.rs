@@ -206,10 +206,16 @@ pub fn search_documents(
                     .outcomes
                     .iter()
                     .for_each(|o| extra(&format!("{}: {}", o.label, o.value))),
-                KindData::City(c) => c.names.values().for_each(|n| extra(n)),
                 _ => {}
             }
             body.push_str(&b.text);
+            // A city's names in other scripts find it, after its text so that excerpts start with prose.
+            if let KindData::City(c) = &d.data {
+                c.names.values().for_each(|n| {
+                    body.push('\n');
+                    body.push_str(n);
+                });
+            }
             let mut cities: Vec<String> = d
                 .data
                 .city_refs()

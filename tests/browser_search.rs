@@ -130,6 +130,39 @@ fn check_site(base: &str) {
         "kind, language, city and field filters: {facets}"
     );
 
+    // Past the first fifty results, "Show more results" appends the next ones and moves focus there.
+    b.goto(&search.replace("q=compost", "q=water"));
+    b.cdp.wait_for(
+        "the first page of results for water",
+        "document.querySelectorAll('.kz-page-result').length === 50",
+    );
+    let total: usize = b
+        .cdp
+        .eval("document.querySelector('.kz-count').textContent")
+        .as_str()
+        .and_then(|c| c.split(' ').next()?.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        total > 50,
+        "water should have more than 50 results: {total}"
+    );
+    b.cdp
+        .eval("document.querySelector('.kz-more-results').click()");
+    b.cdp.wait_for(
+        "the next results",
+        "document.querySelectorAll('.kz-page-result').length > 50",
+    );
+    let after = b.cdp.eval(
+        "({ n: document.querySelectorAll('.kz-page-result').length, \
+           hidden: document.querySelector('.kz-more-results').hidden, \
+           focus: document.activeElement === document.querySelectorAll('.kz-page-result a')[50], \
+           unique: new Set([...document.querySelectorAll('.kz-page-result a')].map(a => a.href)).size })",
+    );
+    assert_eq!(after["n"], total.min(100), "{after}");
+    assert_eq!(after["unique"], total.min(100), "{after}");
+    assert_eq!(after["hidden"], total <= 100, "{after}");
+    assert_eq!(after["focus"], true, "{after}");
+
     // In another language the filters, their values and the result labels are in that language.
     b.goto(
         &search

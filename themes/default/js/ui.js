@@ -16,7 +16,7 @@
     results: "{n} results", "one-result": "1 result", "no-results": "No results for “{q}”",
     loading: "Searching…", error: "Search is not available.", kind: "Kind", lang: "Language",
     city: "City", field: "Field", "year-from": "From year", "year-to": "To year", any: "All",
-    "all-results": "All results for “{q}”", filters: "Filters", clear: "Clear filters"
+    "all-results": "All results for “{q}”", filters: "Filters", clear: "Clear filters", more: "Show more results"
   };
   var KINDS = {
     case_study: "Case study", agreement: "Agreement", event: "Event", city: "City",
@@ -186,9 +186,15 @@
     count.setAttribute("role", "status");
     count.setAttribute("aria-live", "polite");
     var results = make("ol", "kz-page-results");
+    var PAGE = 50, shown = PAGE;
+    var more = make("button", "kz-more-results", label(page, "more"));
+    more.type = "button";
+    more.hidden = true;
+    more.addEventListener("click", function () { shown += PAGE; update(true); });
     page.appendChild(filters);
     page.appendChild(count);
     page.appendChild(results);
+    page.appendChild(more);
     var controls = {};
 
     function select(name, values, show) {
@@ -229,25 +235,31 @@
       try { history.replaceState(null, "", window.location.pathname + (qs ? "?" + qs : "")); } catch (e) { /* file:// may refuse */ }
     }
     var seq = 0;
-    function update() {
+    /* Runs the search; with `next`, asks for the next page of results and appends it (the ranking is
+     * deterministic, so the first ones are those already shown) and moves focus to the first new one. */
+    function update(next) {
       syncUrl();
       var mine = ++seq;
-      if (!state.q.trim()) { results.textContent = ""; count.textContent = ""; return; }
-      count.textContent = label(page, "loading");
+      if (next !== true) shown = PAGE;
+      if (!state.q.trim()) { results.textContent = ""; count.textContent = ""; more.hidden = true; return; }
+      if (next !== true) count.textContent = label(page, "loading");
       search(state.q, {
-        prefer_lang: prefer, limit: 50, facets: true, kind: state.kind || undefined, lang: state.lang || undefined,
+        prefer_lang: prefer, limit: shown, facets: true, kind: state.kind || undefined, lang: state.lang || undefined,
         city: state.city || undefined, field: state.field || undefined,
         yearFrom: state.from || undefined, yearTo: state.to || undefined
       }).then(function (res) {
         if (mine !== seq) return;
-        results.textContent = "";
-        res.results.forEach(function (r) {
+        var from = next === true ? results.children.length : 0;
+        if (!from) results.textContent = "";
+        res.results.slice(from).forEach(function (r, j) {
           var li = make("li", "kz-page-result");
           var link = resultBody(page, r, "p");
           link.tabIndex = 0;
           li.appendChild(link);
           results.appendChild(li);
+          if (from && !j) link.focus();
         });
+        more.hidden = res.results.length >= res.total;
         count.textContent = res.total ? countLabel(page, res.total) : label(page, "no-results", { q: state.q });
         ["kind", "lang"].forEach(function (f) {
           var s = controls[f];
