@@ -6,7 +6,10 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::analyse;
-use super::format::{base64, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC};
+use super::format::{
+    base64, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC, MAX_PREFIX_TERMS,
+    MIN_PREFIX_CHARS,
+};
 use super::index::Built;
 use super::{IndexStats, SearchError};
 
@@ -62,6 +65,82 @@ pub fn excerpt_source(description: &str, body: &str) -> String {
     }
 }
 
+/// The documents of highest impact of a term (ties: lower document first), in document order.
+fn best_documents(postings: &[(u32, u8)]) -> Vec<(u32, u8)> {
+    let mut top = postings.to_vec();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(TOP_POSTINGS);
+    top.sort_by_key(|p| p.0);
+    top
+}
+
+/// A set of documents that empties in O(1): a document is in it when marked with the current round.
+struct Marks {
+    round: u32,
+    at: Vec<u32>,
+}
+
+impl Marks {
+    fn new(n: usize) -> Marks {
+        Marks {
+            round: 0,
+            at: vec![0; n],
+        }
+    }
+    fn clear(&mut self) {
+        self.round += 1;
+    }
+    /// Adds `d`; whether it was new.
+    fn insert(&mut self, d: u32) -> bool {
+        let slot = &mut self.at[d as usize];
+        let new = *slot != self.round;
+        *slot = self.round;
+        new
+    }
+}
+
+/// How many documents a query matches when term `i` is the word being typed: the term's own and those
+/// of its first completions as a query takes them (most frequent first, their best documents when
+/// their postings have a file). Lets the client answer such a query from the shard alone.
+fn typed_total(
+    built: &Built,
+    encoded: &[Vec<u8>],
+    inline_max: usize,
+    i: usize,
+    seen: &mut Marks,
+) -> usize {
+    let (term, postings) = &built.terms[i];
+    if term.chars().count() < MIN_PREFIX_CHARS {
+        return postings.len();
+    }
+    let mut completions: Vec<usize> = (i + 1..built.terms.len())
+        .take_while(|&j| built.terms[j].0.starts_with(term.as_str()))
+        .collect();
+    completions.sort_by(|&a, &b| {
+        let (ta, tb) = (&built.terms[a], &built.terms[b]);
+        tb.1.len().cmp(&ta.1.len()).then_with(|| ta.0.cmp(&tb.0))
+    });
+    seen.clear();
+    let mut total = 0;
+    let mut count = |docs: &mut dyn Iterator<Item = u32>| {
+        for d in docs {
+            if seen.insert(d) {
+                total += 1;
+            }
+        }
+    };
+    count(&mut postings.iter().map(|p| p.0));
+    for &j in completions.iter().take(MAX_PREFIX_TERMS) {
+        let list = &built.terms[j].1;
+        if encoded[j].len() > inline_max {
+            count(&mut best_documents(list).into_iter().map(|p| p.0));
+        } else {
+            count(&mut list.iter().map(|p| p.0));
+        }
+    }
+    total
+}
+
 /// Lays out every file of the client index.
 pub fn layout(built: &Built) -> Files {
     let n = built.docs.len() as u32;
@@ -102,7 +181,8 @@ pub fn layout(built: &Built) -> Files {
         shards.push(b);
         *count = 0;
     };
-    for ((term, postings), enc) in built.terms.iter().zip(&encoded) {
+    let mut seen = Marks::new(n as usize);
+    for (i, ((term, postings), enc)) in built.terms.iter().zip(&encoded).enumerate() {
         if shard_terms == 0 {
             // Lower bound: the shortest prefix of this term above the previous shard's last term.
             let mut bound = String::new();
@@ -136,12 +216,13 @@ pub fn layout(built: &Built) -> Files {
             put_varint(&mut shard, postings_files as u64);
             files.push((format!("p/{}.bin", postings_files - 1), enc.clone()));
             // The best documents of the term inline, for completions of the word being typed.
-            let mut top: Vec<(u32, u8)> = postings.clone();
-            top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            top.truncate(TOP_POSTINGS);
-            top.sort_by_key(|p| p.0);
+            let top = best_documents(postings);
             put_varint(&mut shard, top.len() as u64);
             encode_postings(&mut shard, &top, n);
+            put_varint(
+                &mut shard,
+                typed_total(built, &encoded, inline_max, i, &mut seen) as u64,
+            );
         } else {
             put_varint(&mut shard, 0);
             put_varint(&mut shard, enc.len() as u64);

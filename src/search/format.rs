@@ -2,13 +2,15 @@
 //! reader ([`super::query`]) and the JavaScript client. All integers are unsigned LEB128
 //! varints; strings are a varint byte length followed by UTF-8.
 //!
-//! * manifest: `KZS1`, N docs, langs, kinds, cities, fields (string lists), groups
+//! * manifest: `KZS3`, N docs, langs, kinds, cities, fields (string lists), groups
 //!   (lang, kind, first doc, count; documents are numbered by lang, kind, URL), year min+10000
 //!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty),
 //!   front-coded: bytes shared with the previous bound, then the rest;
 //! * shard: term count, then per term: bytes shared with the previous term, suffix, df,
 //!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings;
-//!   otherwise the count and postings of the term's highest-impact documents, for completions);
+//!   otherwise the count and postings of the term's highest-impact documents, for completions and
+//!   one-word answers, then the documents matched when the term is the word being typed: the term
+//!   and its first [`MAX_PREFIX_TERMS`] completions, as a query counts them);
 //! * postings: encoding (0 = doc deltas, 1 = bitset over all docs), the docs, then one impact
 //!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=63);
 //! * doc: URL, title, excerpt text (NFKC);
@@ -19,7 +21,13 @@
 
 use super::SearchError;
 
-pub const MAGIC: &[u8; 4] = b"KZS2";
+pub const MAGIC: &[u8; 4] = b"KZS3";
+
+/// The word being typed is completed from this many characters on.
+pub const MIN_PREFIX_CHARS: usize = 3;
+/// Completions looked up for the word being typed: the most frequent first, then in term order.
+/// A completion counts with its best documents when its postings have their own file.
+pub const MAX_PREFIX_TERMS: usize = 5;
 
 /// Scale of quantised idf values (idf × 1000).
 pub const IDF_SCALE: f64 = 1000.0;

@@ -16,10 +16,7 @@ pub const W_DIACRITICS: u64 = 4;
 pub const W_PREFIX: u64 = 6;
 /// Weight of a word one typo away.
 pub const W_FUZZY: u64 = 5;
-/// The word being typed is completed from this many characters on.
-pub const MIN_PREFIX_CHARS: usize = 3;
-/// Completions looked up for the word being typed (most frequent first).
-pub const MAX_PREFIX_TERMS: usize = 5;
+pub use super::format::{MAX_PREFIX_TERMS, MIN_PREFIX_CHARS};
 /// Words of this many characters tolerate one typo.
 pub const MIN_FUZZY_CHARS: usize = 5;
 /// Typo candidates looked up.
@@ -152,6 +149,7 @@ fn parse_shard(b: &[u8], name: &str, num_docs: u32) -> Result<Vec<Entry>, Search
             let start = r.pos;
             r.postings(count, num_docs)?;
             top = Some((count, r.buf[start..r.pos].to_vec()));
+            r.varint()?; // documents matched as the word being typed (the client's shortcut)
             Ok(file - 1)
         };
         prev = term.clone();

@@ -363,7 +363,7 @@
     if (!manifestP) manifestP = load("manifest.bin").then(function (b) {
       var r = new Reader(b);
       var magic = decoder.decode(r.bytes(4));
-      if (magic !== "KZS2") throw new Error("kizuna search: bad index");
+      if (magic !== "KZS3") throw new Error("kizuna search: bad index");
       var m = { numDocs: r.varint(), langs: r.strings(), kinds: r.strings(), cities: r.strings(), fields: r.strings(), groups: [] };
       var ng = r.varint();
       for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
@@ -410,6 +410,7 @@
             var start = r.p;
             r.skipPostings(e.topCount, numDocs);
             e.top = r.b.subarray(start, r.p);
+            e.typedTotal = r.varint();
           }
           prev = tb;
           out.push(e);
@@ -683,19 +684,28 @@
     rank(m, alts, held, o, limit, {}).cands.forEach(function (c) { doc(c.doc); });
   }
 
-  /* A one-word query whose postings have their own file, without filters or facets: its shard holds the
-   * word's best documents in ranking order, so when at least `limit` of them (in the reader's language,
-   * if one is preferred) are held, they are the first results and the total is the word's df — the
-   * same answer as from the file, one round trip and its bytes sooner. Otherwise null. */
+  /* A one-word query whose postings have their own file, without filters or facets, answered from its
+   * shard: the word's best documents (and, for the word being typed, its completions' lists, which the
+   * full ranking uses as they are) rank the same as with the file whenever the first `limit` of them are
+   * in the reader's language (if one is preferred) and, with completions, score above the best the
+   * word can give a document outside its best ones. The total is the word's df, or the count of
+   * documents matched as the word being typed, which the index records. Otherwise null. */
   function fromShard(m, alts, held, o, pq, limit) {
-    if (o.facets || pq.phrases.length || alts.length !== 1 || alts[0].length !== 1) return null;
+    if (o.facets || pq.phrases.length || alts.length !== 1) return null;
     if ([o.lang, o.kind, o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) return null;
-    var alt = alts[0][0], ps = held[0][0], prefer = preferred(m, o), n = 0;
-    if (!alt[2] || !needsFile(alt) || !alt[0].top) return null;
-    for (var i = 0; i < ps.docs.length; i++) if (prefer < 0 || m.langOf[ps.docs[i]] === prefer) n++;
-    if (n < limit) return null;
+    var group = alts[0], word = group[0];
+    if (word[1] !== W_EXACT || !needsFile(word) || !word[0].top) return null;
+    for (var a = 1; a < group.length; a++) if (group[a][1] !== W_PREFIX || needsFile(group[a])) return null;
+    var completes = group.length > 1, imp = held[0][0].imp, least = Infinity;
+    for (var i = 0; i < imp.length; i++) if (imp[i] < least) least = imp[i];
+    var bound = word[1] * word[0].idf * least, prefer = preferred(m, o);
     var ranked = rank(m, alts, held, o, limit, {});
-    ranked.total = alt[0].df;
+    if (ranked.cands.length < limit) return null;
+    for (var c = 0; c < ranked.cands.length; c++) {
+      if (prefer >= 0 && ranked.cands[c].lang !== prefer) return null;
+      if (completes && !(ranked.cands[c].score > bound)) return null;
+    }
+    ranked.total = completes ? word[0].typedTotal : word[0].df;
     return ranked;
   }
 
