@@ -8,6 +8,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

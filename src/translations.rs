@@ -44,12 +44,9 @@ pub struct Report {
 
 /// A short, stable hash of a file's text (FNV-1a, 64 bits), insensitive to line endings.
 pub fn content_hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in text.bytes().filter(|b| *b != b'\r') {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    format!("{h:016x}")[..12].to_string()
+    let mut h = crate::fingerprint::Fnv::default();
+    text.split('\r').for_each(|part| h.write(part.as_bytes()));
+    h.hex()[..12].to_string()
 }
 
 /// Builds the report and its warnings (outdated translations, Zawgyi-encoded Burmese).

@@ -206,6 +206,23 @@ fn check_site(base: &str) {
     let api = b.cdp.eval_async("kizunaSearch('Takakura', { limit: 3 }).then(r => ({ total: r.total, first: r.results[0].url, kind: r.results[0].kind }))");
     assert!(api["total"].as_u64().unwrap_or(0) >= 2, "{api}");
     assert_eq!(api["first"], "/lessons/lesson-04/", "{api}");
+    if base.starts_with("http") {
+        // Index files are asked for with the index's fingerprint, so a cache never mixes two builds.
+        let urls = b.cdp.eval(
+            "performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\/search\\/(s|p|d|f)\\/|manifest/.test(n))",
+        );
+        let urls: Vec<&str> = urls
+            .as_array()
+            .map(|a| a.iter().filter_map(|u| u.as_str()).collect())
+            .unwrap_or_default();
+        assert!(urls.iter().any(|u| u.contains("/search/d/")), "{urls:?}");
+        for u in &urls {
+            let versioned = u
+                .split_once("?v=")
+                .is_some_and(|(_, v)| v.len() == 16 && v.bytes().all(|c| c.is_ascii_hexdigit()));
+            assert_eq!(versioned, !u.contains("manifest"), "{u}");
+        }
+    }
     let khmer = b
         .cdp
         .eval_async("kizunaSearch('សំរាម', { lang: 'km' }).then(r => r.results.map(x => x.lang))");

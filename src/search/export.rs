@@ -342,6 +342,17 @@ pub fn layout(built: &Built) -> Files {
         })
         .collect();
     files.extend(docs);
+
+    // The index's fingerprint ends the manifest: the client asks for every other file with it, so that
+    // a browser never mixes files of two builds from its cache.
+    let mut id = crate::fingerprint::Fnv::default();
+    for (name, bytes) in files.iter().filter(|f| f.0 != "manifest.bin") {
+        id.write(name.as_bytes());
+        id.write(bytes);
+    }
+    if let Some(m) = files.iter_mut().find(|f| f.0 == "manifest.bin") {
+        put_str(&mut m.1, &id.hex());
+    }
     let mut files: Vec<(String, Vec<u8>)> = files
         .into_par_iter()
         .map(|(name, raw)| (name, pack(&raw)))

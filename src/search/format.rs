@@ -5,7 +5,8 @@
 //! * manifest: `KZS3`, N docs, langs, kinds, cities, fields (string lists), groups
 //!   (lang, kind, first doc, count; documents are numbered by lang, kind, URL), year min+10000
 //!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty),
-//!   front-coded: bytes shared with the previous bound, then the rest;
+//!   front-coded: bytes shared with the previous bound, then the rest; then the index's fingerprint
+//!   (16 hex digits over every other file), which the client adds to their URLs (`?v=`);
 //! * shard: term count, then per term: bytes shared with the previous term, suffix, df,
 //!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings;
 //!   otherwise the count and postings of the term's highest-impact documents, for completions and

@@ -112,6 +112,8 @@ pub enum SearchError {
     },
     #[error("search index: {path} is not a kizuna search index file ({reason})")]
     Corrupt { path: String, reason: String },
+    #[error("search index: written by another version of kizuna ({found}; this one reads {reads}); run `kizuna build` again")]
+    Version { found: String, reads: String },
 }
 
 /// Writes the client index under `out/search/` (next to the search client that the theme ships).

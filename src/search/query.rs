@@ -84,7 +84,14 @@ impl Store {
 
 pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
     let mut r = Reader::new(b, "manifest.bin");
-    if r.bytes(4)? != MAGIC {
+    let magic = r.bytes(4)?;
+    if magic != MAGIC {
+        if magic.starts_with(b"KZS") {
+            return Err(SearchError::Version {
+                found: String::from_utf8_lossy(magic).into_owned(),
+                reads: String::from_utf8_lossy(MAGIC).into_owned(),
+            });
+        }
         return Err(SearchError::Corrupt {
             path: "manifest.bin".into(),
             reason: "bad magic".into(),
@@ -115,6 +122,7 @@ pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
         let prev = bounds.last().map_or("", |b| b.as_str());
         bounds.push(format!("{}{rest}", prev.get(..shared).unwrap_or("")));
     }
+    r.string()?; // the index's fingerprint, for the client's URLs
     Ok(Manifest {
         num_docs,
         langs,
@@ -600,6 +608,21 @@ pub fn query_with_stats(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_of_another_version_says_to_rebuild() {
+        let mut old = b"KZS2".to_vec();
+        old.push(0);
+        let e = parse_manifest(&old)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            e.contains("another version of kizuna (KZS2; this one reads KZS3)"),
+            "{e}"
+        );
+        assert!(e.contains("run `kizuna build` again"), "{e}");
+    }
 
     #[test]
     fn one_edit() {

@@ -1116,13 +1116,16 @@ mod tests {
             &note("C", "2019-01-01", "air", "Sea, changed."),
         );
         // The translation status page shows each source's content hash; of the search index, only the
-        // page's own excerpt chunk and the term shard holding its words change.
+        // page's own excerpt chunk, the term shard holding its words and the manifest (which carries
+        // the index's fingerprint) change.
         assert_eq!(
             r.changed,
             [
                 "notes/c/index.html",
                 "search/d/6.bin",
                 "search/d/6.js",
+                "search/manifest.bin",
+                "search/manifest.js",
                 "search/s/0.bin",
                 "search/s/0.js",
                 "translations/index.html"

@@ -337,13 +337,17 @@
     return inflater().then(function (inflate) { return inflate(z); });
   }
 
+  /* Every file but the manifest is asked for with the index's fingerprint (from the manifest, which is
+   * revalidated each time), so that a browser never mixes cached files of two builds. */
+  var VERSION = "";
   function load(path) {
     var p = files.get(path);
     if (!p) {
       var pre = root.kizunaSearchPrefetch && root.kizunaSearchPrefetch[path];
       if (pre) delete root.kizunaSearchPrefetch[path];
       var viaFetch = typeof fetch === "function"
-        ? (pre || fetch(BASE + path)).then(function (r) {
+        ? (pre || fetch(BASE + path + (path === "manifest.bin" ? "" : "?v=" + VERSION),
+            path === "manifest.bin" ? { cache: "no-cache" } : undefined)).then(function (r) {
             if (!r.ok) throw new Error("HTTP " + r.status);
             return r.arrayBuffer();
           }).then(function (a) { return new Uint8Array(a); })
@@ -385,6 +389,7 @@
         m.bounds.bytes.push(bb);
         prev = bb;
       }
+      VERSION = r.string();
       return m;
     });
     manifestP.catch(function () { manifestP = null; });

@@ -24,7 +24,7 @@
   function engine() {
     if (!engineP) {
       if (/^https?:/.test(base) && typeof fetch === "function") {
-        var pre = fetch(base + "manifest.bin");
+        var pre = fetch(base + "manifest.bin", { cache: "no-cache" });
         pre.catch(function () {});
         w.kizunaSearchPrefetch = { "manifest.bin": pre };
       }
