@@ -229,12 +229,7 @@ pub fn search_documents(
             cities.dedup();
             let mut headings = Vec::with_capacity(b.toc.len() + 1);
             if let Some(t) = strings.get(d.lang.as_str()) {
-                let kind = t
-                    .map
-                    .get("kinds")
-                    .and_then(|k| k.get(d.kind.name()))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
+                let kind = t.label("kinds", d.kind.name()).unwrap_or_default();
                 headings.push(match &d.data {
                     KindData::Lesson(l) => format!("{} {} {}", l.series, t.get("lesson"), l.number),
                     _ => kind.to_string(),

@@ -303,13 +303,7 @@ pub fn tag_path(site: &Site, lang: &str, tag: &str) -> String {
 
 /// A label from a group of UI strings (`fields`, `event_types`), or the id itself.
 pub fn label(lc: &LangContext, group: &str, id: &str) -> String {
-    lc.strings
-        .map
-        .get(group)
-        .and_then(|g| g.get(id))
-        .and_then(Value::as_str)
-        .unwrap_or(id)
-        .to_string()
+    lc.strings.label(group, id).unwrap_or(id).to_string()
 }
 
 /// The version of a typed document in `lang` (or its fallback), by id.

@@ -62,6 +62,11 @@ impl Strings {
         }
     }
 
+    /// A label from a group of strings (`kinds`, `fields`, `event_types`, …), if the group has `id`.
+    pub fn label(&self, group: &str, id: &str) -> Option<&str> {
+        self.map.get(group)?.get(id)?.as_str()
+    }
+
     /// A date as the language writes it, keeping the precision of the source.
     pub fn date(&self, d: &DateSpec) -> String {
         let pattern = match (d.month, d.day) {
