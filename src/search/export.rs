@@ -121,22 +121,17 @@ fn typed_total(
         tb.1.len().cmp(&ta.1.len()).then_with(|| ta.0.cmp(&tb.0))
     });
     seen.clear();
-    let mut total = 0;
-    let mut count = |docs: &mut dyn Iterator<Item = u32>| {
-        for d in docs {
-            if seen.insert(d) {
-                total += 1;
-            }
-        }
-    };
-    count(&mut postings.iter().map(|p| p.0));
+    let mut total = postings.iter().filter(|p| seen.insert(p.0)).count();
     for &j in completions.iter().take(MAX_PREFIX_TERMS) {
         let list = &built.terms[j].1;
-        if encoded[j].len() > inline_max {
-            count(&mut best_documents(list).into_iter().map(|p| p.0));
+        let best;
+        let used = if encoded[j].len() > inline_max {
+            best = best_documents(list);
+            &best
         } else {
-            count(&mut list.iter().map(|p| p.0));
-        }
+            list
+        };
+        total += used.iter().filter(|p| seen.insert(p.0)).count();
     }
     total
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::analyse::{self, ParsedQuery, TokenKind};
-use super::format::{unpack, Reader, MAGIC};
+use super::format::{unpack, Reader, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS};
 use super::{Hit, QueryOptions, SearchError};
 
 /// Weight of an exact (folded) match of a query word.
@@ -16,7 +16,6 @@ pub const W_DIACRITICS: u64 = 4;
 pub const W_PREFIX: u64 = 6;
 /// Weight of a word one typo away.
 pub const W_FUZZY: u64 = 5;
-pub use super::format::{MAX_PREFIX_TERMS, MIN_PREFIX_CHARS};
 /// Words of this many characters tolerate one typo.
 pub const MIN_FUZZY_CHARS: usize = 5;
 /// Typo candidates looked up.

@@ -583,7 +583,7 @@ impl Engine {
     /// Writes the search index of the last good build and serves it; returns the paths that changed.
     pub fn refresh_search(&mut self) -> Vec<String> {
         match self.take_search() {
-            Some((generation, docs)) => self.apply_search(generation, search_files(&docs)),
+            Some((generation, docs)) => self.apply_search(generation, write_search_index(&docs)),
             None => Vec::new(),
         }
     }
@@ -624,19 +624,15 @@ impl Engine {
     }
 }
 
-/// Writes the search index of `docs` and returns its files (what [`Engine::apply_search`] takes).
-pub fn write_search_index(docs: &[crate::search::SearchDoc]) -> Vec<render::OutputFile> {
-    search_files(docs)
-}
-
 /// Files of the generated search index (the client scripts under `search/` are theme files, not these).
 fn is_search_index(path: &str) -> bool {
     path.strip_prefix("search/")
         .is_some_and(|rest| rest.starts_with("manifest.") || rest.contains('/'))
 }
 
-/// The search index files: the same function `kizuna build` calls, on a temporary folder.
-fn search_files(docs: &[crate::search::SearchDoc]) -> Vec<render::OutputFile> {
+/// Writes the search index of `docs` and returns its files (what [`Engine::apply_search`] takes): the
+/// same function `kizuna build` calls, on a temporary folder.
+pub fn write_search_index(docs: &[crate::search::SearchDoc]) -> Vec<render::OutputFile> {
     static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("kizuna-serve-{}-{n}", std::process::id()));
