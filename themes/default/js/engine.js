@@ -345,9 +345,10 @@
     if (!p) {
       var pre = root.kizunaSearchPrefetch && root.kizunaSearchPrefetch[path];
       if (pre) delete root.kizunaSearchPrefetch[path];
+      var isManifest = path === "manifest.bin";
       var viaFetch = typeof fetch === "function"
-        ? (pre || fetch(BASE + path + (path === "manifest.bin" ? "" : "?v=" + VERSION),
-            path === "manifest.bin" ? { cache: "no-cache" } : undefined)).then(function (r) {
+        ? (pre || fetch(BASE + path + (isManifest ? "" : "?v=" + VERSION),
+            isManifest ? { cache: "no-cache" } : undefined)).then(function (r) {
             if (!r.ok) throw new Error("HTTP " + r.status);
             return r.arrayBuffer();
           }).then(function (a) { return new Uint8Array(a); })
@@ -606,8 +607,8 @@
   function want(list, v) { return chosen(v) ? list.indexOf(v) : undefined; }
 
   /* Ranks the documents in `lists` (postings per alternative of each query term): those matching the
-   * most terms, then by (reader's language, score, document); returns the first `keep`, the total and
-   * the facet counts. `sets` holds the city, field and year filters, if any. Work is proportional to
+   * most terms, then by (reader's language, score, document); returns the first `keep`, the total and,
+   * when options.facets asks for them, the facet counts. `sets` holds the city, field and year filters, if any. Work is proportional to
    * the postings, not to the number of documents. */
   function rank(m, alts, lists, o, keep, sets) {
     // Per document: how many query terms it matches (coverage) and its score. A term's score in a
@@ -655,7 +656,7 @@
     var facets = { lang: {}, kind: {} }, maxCov = 0, kept = [];
     for (var j = 0; j < pre.length; j++) {
       var c = pre[j], l = m.langOf[c], kk = m.kindOf[c];
-      if (cov[c] === preMax) {
+      if (o.facets && cov[c] === preMax) {
         facets.lang[m.langs[l]] = (facets.lang[m.langs[l]] || 0) + 1;
         facets.kind[m.kinds[kk]] = (facets.kind[m.kinds[kk]] || 0) + 1;
       }
