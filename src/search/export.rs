@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use super::analyse;
 use super::format::{
-    base64, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC, MAX_PREFIX_TERMS,
-    MIN_PREFIX_CHARS,
+    base64, by_df_then_term, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC,
+    MAX_PREFIX_TERMS, MIN_PREFIX_CHARS,
 };
 use super::index::Built;
 use super::{IndexStats, SearchError};
@@ -118,7 +118,7 @@ fn typed_total(
         .collect();
     completions.sort_by(|&a, &b| {
         let (ta, tb) = (&built.terms[a], &built.terms[b]);
-        tb.1.len().cmp(&ta.1.len()).then_with(|| ta.0.cmp(&tb.0))
+        by_df_then_term((ta.1.len(), &ta.0), (tb.1.len(), &tb.0))
     });
     seen.clear();
     let mut total = postings.iter().filter(|p| seen.insert(p.0)).count();

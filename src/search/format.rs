@@ -30,6 +30,11 @@ pub const MIN_PREFIX_CHARS: usize = 3;
 /// A completion counts with its best documents when its postings have their own file.
 pub const MAX_PREFIX_TERMS: usize = 5;
 
+/// The order completions and typo candidates are taken in: most documents first, then by term.
+pub fn by_df_then_term(a: (usize, &str), b: (usize, &str)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+}
+
 /// Scale of quantised idf values (idf × 1000).
 pub const IDF_SCALE: f64 = 1000.0;
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::analyse::{self, ParsedQuery, TokenKind};
-use super::format::{unpack, Reader, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS};
+use super::format::{by_df_then_term, unpack, Reader, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS};
 use super::{Hit, QueryOptions, SearchError};
 
 /// Weight of an exact (folded) match of a query word.
@@ -318,7 +318,7 @@ impl Engine {
                     .into_iter()
                     .filter(|e| e.term != qt.term)
                     .collect();
-                c.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.term.cmp(&b.term)));
+                c.sort_by(|a, b| by_df_then_term((a.df, &a.term), (b.df, &b.term)));
                 alts.extend(
                     c.into_iter()
                         .take(MAX_PREFIX_TERMS)
@@ -347,7 +347,7 @@ impl Engine {
                     .into_iter()
                     .filter(|e| within_one_edit(&chars, &e.term.chars().collect::<Vec<_>>()))
                     .collect();
-                c.sort_by(|a, b| b.df.cmp(&a.df).then_with(|| a.term.cmp(&b.term)));
+                c.sort_by(|a, b| by_df_then_term((a.df, &a.term), (b.df, &b.term)));
                 alts.extend(
                     c.into_iter()
                         .take(MAX_FUZZY_TERMS)
