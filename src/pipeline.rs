@@ -81,6 +81,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     }
     let (files, d) = render::render(&site, &bodies, &translation_report, &theme, &templates);
     diagnostics.extend(d);
+    diagnostics.extend(copied_over_generated(&files, &theme, &loaded.assets));
     lap("render", &mut timings);
     diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -96,6 +97,30 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         warnings: diagnostics,
         timings,
     })
+}
+
+/// Errors for files copied as they are (the theme's and the site's static files, files beside the content)
+/// whose output path a generated file also takes, or that take each other's.
+fn copied_over_generated(files: &[OutputFile], theme: &Theme, assets: &[Asset]) -> Vec<Diagnostic> {
+    let mut origins: Vec<(String, String)> = theme
+        .statics
+        .keys()
+        .map(|rel| (rel.clone(), format!("the static file `{rel}`")))
+        .chain(
+            assets
+                .iter()
+                .map(|a| (a.rel.clone(), a.path.display().to_string())),
+        )
+        .collect();
+    let copied: std::collections::BTreeSet<&str> =
+        origins.iter().map(|(p, _)| p.as_str()).collect();
+    let generated: Vec<(String, String)> = files
+        .iter()
+        .filter(|f| copied.contains(f.0.as_str()))
+        .map(|f| (f.0.clone(), format!("the generated `{}`", f.0)))
+        .collect();
+    origins.extend(generated);
+    render::collisions(origins)
 }
 
 /// The configuration (with the command line's overrides), the theme and its compiled templates.
@@ -239,7 +264,7 @@ pub fn search_documents(
             crate::search::SearchDoc {
                 url: format!("/{}", p.path),
                 title: d.title().to_string(),
-                lang: d.lang.clone(),
+                lang: d.content_lang().to_string(),
                 kind: d.kind.name().to_string(),
                 description: d.common.description.clone().unwrap_or_default(),
                 headings,

@@ -215,3 +215,75 @@ fn refuses_to_overwrite_sources() {
     assert_eq!(o.status.code(), Some(1));
     assert!(s.path().join("content/notes/n0.md").exists());
 }
+
+/// A tree like one made for Hugo: one configured language, pages whose `lang:` names others, sharing tags.
+fn mixed_language_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "kizuna.yaml", "paginate_by: 2\n");
+    for i in 0..12 {
+        let lang = ["en", "ja", "vi", "my"][i % 4];
+        write(
+            r,
+            &format!("content/s{}/p{i:02}.md", i % 3),
+            &format!("---\ntitle: Page {i}\ndate: 2020-01-{:02}\ntags: [water, training]\nlang: {lang}\n---\nText {i}.\n", i + 1),
+        );
+    }
+    dir
+}
+
+fn build_with_threads(root: &Path, out: &Path, threads: &str) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kizuna"))
+        .args(["build", "--root", root.to_str().unwrap(), "--output"])
+        .arg(out)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap();
+    ok(o);
+}
+
+#[test]
+fn builds_are_identical_whatever_the_thread_count_and_lose_no_list() {
+    let s = mixed_language_tree();
+    let (a, b) = (s.path().join("a"), s.path().join("b"));
+    build_with_threads(s.path(), &a, "1");
+    build_with_threads(s.path(), &b, "4");
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{} differs", k.display());
+    }
+    // Pages in languages the site does not configure are published in its default language's lists:
+    // all 12 pages across the 6 pages of the tag's list, none lost to another language's list on one path.
+    let listed: usize = (1..=6)
+        .map(|n| {
+            let rel = if n == 1 {
+                "tags/water/index.html".to_string()
+            } else {
+                format!("tags/water/page/{n}/index.html")
+            };
+            read(&a, &rel).matches("class=\"summary").count()
+        })
+        .sum();
+    assert_eq!(listed, 12);
+    assert!(!a.join("tags/water/page/7").exists());
+    // Each page still declares the language its text is written in.
+    assert!(read(&a, "s1/p01/index.html").contains("<html lang=\"ja\">"));
+    assert!(read(&a, "tags/water/index.html").contains("lang=\"my\""));
+}
+
+#[test]
+fn two_files_for_one_output_path_are_an_error() {
+    let s = site();
+    write(s.path(), "static/notes/index.html", "<p>mine</p>");
+    let out = s.path().join("public");
+    let o = build(s.path(), &out);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 files would be written to `notes/index.html`"),
+        "{err}"
+    );
+    assert!(err.contains("the static file `notes/index.html`"), "{err}");
+    assert!(!out.exists(), "nothing is written");
+}

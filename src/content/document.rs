@@ -21,6 +21,8 @@ pub struct Document {
     pub dir: String,
     /// File name without language suffix and extension (`lesson-01`); translations share it.
     pub id: String,
+    /// The site language the page is published in: its file-name suffix or `lang`, or the default language
+    /// when neither names a configured language. Sections, lists and tags group pages by it.
     pub lang: String,
     pub kind: Kind,
     pub common: Common,
@@ -35,6 +37,12 @@ impl Document {
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.source[self.body_offset..]
+    }
+
+    /// The language the text is written in, for `lang` attributes and search: front matter `lang` where it
+    /// names a language the site does not configure, else [`Document::lang`].
+    pub fn content_lang(&self) -> &str {
+        self.common.lang.as_deref().unwrap_or(&self.lang)
     }
 
     /// The title, falling back to the id.
@@ -173,9 +181,10 @@ fn parse_section(f: SourceFile, config: &Config) -> Result<SectionFile, Diagnost
     let meta = schema::parse_section(split.yaml)
         .map_err(|e| yaml_diagnostic(&e, &f.text, &f.display, split.yaml_line_offset))?;
     let lang = lang
-        .map(str::to_string)
-        .or_else(|| meta.lang.clone())
-        .unwrap_or_else(|| config.default_language.clone());
+        .or(meta.lang.as_deref())
+        .filter(|l| config.has_language(l))
+        .unwrap_or(&config.default_language)
+        .to_string();
     let body_offset = split.body_offset;
     Ok(SectionFile {
         dir: dir.to_string(),
@@ -212,9 +221,10 @@ fn parse_page(
         dir: dir.to_string(),
         id: id.to_string(),
         lang: suffix_lang
-            .map(str::to_string)
-            .or_else(|| common.lang.clone())
-            .unwrap_or_else(|| config.default_language.clone()),
+            .or(common.lang.as_deref())
+            .filter(|l| config.has_language(l))
+            .unwrap_or(&config.default_language)
+            .to_string(),
         kind,
         common,
         data,

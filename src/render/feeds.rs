@@ -95,7 +95,7 @@ fn atom(site: &Site, title: &str, path: &str, pages: &[usize]) -> Option<String>
         let _ = write!(
             x,
             "  <entry xml:lang=\"{}\">\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <published>{date}</published>\n    <updated>{updated}</updated>\n    <summary>{}</summary>\n",
-            escape(&d.lang),
+            escape(d.content_lang()),
             escape(d.title()),
             escape(&url),
             escape(&url),
@@ -195,7 +195,7 @@ pub fn aliases(site: &Site) -> Vec<OutputFile> {
             let t = escape(&target);
             let html = format!(
                 "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><link rel=\"canonical\" href=\"{}\"><meta http-equiv=\"refresh\" content=\"0; url={t}\"></head><body><p><a href=\"{t}\">{}</a></p></body></html>\n",
-                escape(&p.doc.lang),
+                escape(p.doc.content_lang()),
                 escape(p.doc.title()),
                 escape(&site.permalink(&p.path)),
                 escape(p.doc.title()),

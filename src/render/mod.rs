@@ -66,6 +66,26 @@ impl Job {
     }
 }
 
+impl Job {
+    /// What the job renders, as a contributor would name it in an error.
+    pub fn origin(&self, site: &Site) -> String {
+        match self {
+            Job::Page(i) => site.pages[*i].doc.file.display().to_string(),
+            Job::Teacher(i) => format!("the teacher copy of {}", site.pages[*i].doc.file.display()),
+            Job::PrintAll(s) => format!("the print booklet of section `{}`", site.sections[*s].dir),
+            Job::Section(s, n) => {
+                let sec = &site.sections[*s];
+                format!("page {n} of the `{}` list ({})", sec.dir, sec.lang)
+            }
+            Job::TagList(lang) => format!("the tag list ({lang})"),
+            Job::Tag(lang, tag, n) => format!("page {n} of tag `{tag}` ({lang})"),
+            Job::Search(lang) => format!("the search page ({lang})"),
+            Job::Translations => "the translation status page".into(),
+            Job::NotFound => "the 404 page".into(),
+        }
+    }
+}
+
 fn paginated(base: &str, n: usize) -> String {
     if n == 1 {
         base.to_string()
@@ -101,28 +121,71 @@ pub fn render(
     let langs = lang_contexts(site, theme);
     let (mut files, mut diagnostics) =
         render_jobs(site, bodies, translations, &langs, templates, &jobs);
+    let mut origins: Vec<(String, String)> = jobs
+        .iter()
+        .map(|j| (j.path(site), j.origin(site)))
+        .collect();
     let (timeline_files, d) = derived(site, bodies, &langs, templates);
+    origins.extend(
+        timeline_files
+            .iter()
+            .map(|f| (f.0.clone(), "the timeline".into())),
+    );
     files.extend(timeline_files);
     diagnostics.extend(d);
-    files.extend(untemplated(site, templates));
+    let plain = untemplated(site, templates);
+    origins.extend(
+        plain
+            .iter()
+            .map(|f| (f.0.clone(), untemplated_origin(site, &f.0))),
+    );
+    files.extend(plain);
+    diagnostics.extend(collisions(origins));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
 }
 
-/// The per-language template values, for every configured language and any other a page uses.
-pub fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
-    // Each language once: building a context walks the sections, and a big site has many pages per language.
-    let others: std::collections::BTreeSet<&str> = site
-        .pages
+/// An error for every output path that two generated files would share: in a parallel write the winner
+/// would change from build to build, and the other file would be lost without a word.
+pub fn collisions(mut origins: Vec<(String, String)>) -> Vec<Diagnostic> {
+    origins.sort();
+    origins
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| group.len() > 1)
+        .map(|group| {
+            let names: Vec<&str> = group.iter().map(|(_, o)| o.as_str()).collect();
+            Diagnostic::error(format!(
+                "{} files would be written to `{}`: {}",
+                group.len(),
+                group[0].0,
+                names.join(", ")
+            ))
+            .hint("give one of them another slug, id, alias or file name, so that each output path is made once")
+        })
+        .collect()
+}
+
+/// What made an untemplated file, for collision errors: the page whose alias it redirects, or the feed or
+/// sitemap.
+fn untemplated_origin(site: &Site, path: &str) -> String {
+    site.pages
         .iter()
-        .map(|p| p.doc.lang.as_str())
-        .filter(|l| !site.config.has_language(l))
-        .collect();
+        .find(|p| {
+            p.doc.common.aliases.iter().any(|a| {
+                let clean = a.trim_matches('/');
+                path == clean || path.strip_suffix("/index.html") == Some(clean)
+            })
+        })
+        .map(|p| format!("an alias of {}", p.doc.file.display()))
+        .unwrap_or_else(|| format!("the generated `{path}`"))
+}
+
+/// The per-language template values, for every configured language (every page is published in one).
+pub fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext> {
     site.config
         .languages
         .iter()
         .map(|l| l.code.as_str())
-        .chain(others)
         .map(|l| {
             let mut lc = LangContext::new(site, &theme.strings, l);
             timeline::localise_nav(site, l, &mut lc);
@@ -279,6 +342,7 @@ fn render_job(
             let root = root_of(&path);
             let lc = lc_of(&p.doc.lang);
             let mut m = context::base(site, lc, &p.doc.lang, &path, &root);
+            m.insert("lang".into(), json!(p.doc.content_lang()));
             let mut page = context::page(site, lc, *i, &bodies.pages[*i], &root);
             if p.doc.kind == crate::content::schema::Kind::Lesson {
                 page["qr"] = json!(crate::qr::svg(&site.permalink(&p.path)));

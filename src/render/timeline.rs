@@ -149,7 +149,7 @@ impl Scope<'_> {
             {
                 Some(k) => {
                     let p = &site.pages[k];
-                    json!({ "title": p.doc.title(), "href": self.link(&p.path), "lang": p.doc.lang })
+                    json!({ "title": p.doc.title(), "href": self.link(&p.path), "lang": p.doc.content_lang() })
                 }
                 None => Value::Null,
             }
@@ -165,7 +165,7 @@ impl Scope<'_> {
             "title": page.doc.title(),
             "description": page.doc.common.description,
             "href": self.link(&page.path),
-            "lang": page.doc.lang,
+            "lang": page.doc.content_lang(),
             "lang_name": site.config.languages.iter().find(|l| l.code == page.doc.lang).map(|l| l.name.clone()).unwrap_or_else(|| page.doc.lang.clone()),
             "fallback": page.doc.lang != self.lang,
             "date": context::date_value(strings, Some(&e.date)),
@@ -250,7 +250,7 @@ impl Scope<'_> {
             ld.insert("description".into(), json!(d));
         }
         ld.insert("url".into(), json!(url));
-        ld.insert("inLanguage".into(), json!(page.doc.lang));
+        ld.insert("inLanguage".into(), json!(page.doc.content_lang()));
         ld.insert("startDate".into(), json!(e.date.iso()));
         if let Some(end) = &e.end {
             ld.insert("endDate".into(), json!(end.iso()));
@@ -550,7 +550,7 @@ fn timeline_json(site: &Site, lc: &LangContext, entries: &[Entry], dir: &str) ->
                 "type": e.r#type,
                 "title": page.doc.title(),
                 "description": page.doc.common.description,
-                "lang": page.doc.lang,
+                "lang": page.doc.content_lang(),
                 "url": site.permalink(&page.path),
                 "date": date(&e.date),
                 "end": e.end.as_ref().map(date),
