@@ -45,7 +45,14 @@ pub struct Config {
     pub portable: bool,
     /// Build the client-side search index.
     pub search: bool,
+    /// The top-level sections the main navigation lists, by folder name and in this order. Without it, the
+    /// navigation lists the first [`NAV_LIMIT`] top-level sections by weight and title.
+    pub nav: Option<Vec<String>>,
 }
+
+/// How many top-level sections the main navigation lists when `nav` does not choose them; a site with more
+/// gets a link to the home page, which lists them all.
+pub const NAV_LIMIT: usize = 8;
 
 impl Default for Config {
     fn default() -> Self {
@@ -61,6 +68,7 @@ impl Default for Config {
             paper: Paper::A4,
             portable: false,
             search: true,
+            nav: None,
         }
     }
 }

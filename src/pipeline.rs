@@ -361,7 +361,7 @@ pub fn write_extras(
 ) -> Result<(), Diagnostic> {
     if site.config.search {
         let docs = search_documents(site, bodies, theme);
-        crate::search::write_index(&docs, dir).map_err(|e| {
+        crate::search::write_index(&docs, dir, site.config.portable).map_err(|e| {
             Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
         })?;
     }

@@ -116,6 +116,31 @@ pub fn root_of(path: &str) -> String {
     "../".repeat(path.split('/').filter(|s| !s.is_empty()).count())
 }
 
+/// Tags per language: tag → pages, newest first. Tags that make one URL ("Go", "go") are one tag, named
+/// by the first of their spellings in sort order, and a page is listed once under it.
+fn group_tags(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, Vec<usize>>> {
+    let mut by_slug: BTreeMap<(&str, String), (&str, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for tag in &p.doc.common.tags {
+            let entry = by_slug
+                .entry((p.doc.lang.as_str(), slugify(tag)))
+                .or_insert((tag.as_str(), Vec::new()));
+            entry.0 = entry.0.min(tag.as_str());
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
+    }
+    let mut tags: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+    for ((lang, _), (name, mut list)) in by_slug {
+        list.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, SortBy::Date));
+        tags.entry(lang.to_string())
+            .or_default()
+            .insert(name.to_string(), list);
+    }
+    tags
+}
+
 /// Resolves `.md` links for pages in one language: a link to a document picks its translation in that
 /// language when there is one.
 pub struct Linker<'a> {
@@ -411,21 +436,7 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         }
     }
 
-    let mut tags: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        for tag in &p.doc.common.tags {
-            tags.entry(p.doc.lang.clone())
-                .or_default()
-                .entry(tag.clone())
-                .or_default()
-                .push(i);
-        }
-    }
-    for terms in tags.values_mut() {
-        for list in terms.values_mut() {
-            list.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, SortBy::Date));
-        }
-    }
+    let tags = group_tags(&pages);
 
     let backlinks = resolve_references(&pages, &ids, &mut diagnostics);
     let site = Site {

@@ -9,16 +9,26 @@ mod common;
 
 use common::{kizuna, ok, static_server, Browser};
 
-fn build_bundled_site() -> tempfile::TempDir {
+/// The bundled site built into a temporary folder; `portable` for a copy opened from `file://`.
+fn build_bundled_site(portable: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let public = dir.path().join("public");
-    ok(kizuna(&[
+    let mut args = vec![
         "build",
         "--root",
         env!("CARGO_MANIFEST_DIR"),
         "--output",
         public.to_str().unwrap(),
-    ]));
+    ];
+    if portable {
+        args.push("--portable");
+    }
+    ok(kizuna(&args));
+    let twins = public.join("search/manifest.js").exists();
+    assert_eq!(
+        twins, portable,
+        "the .js twins are written for portable builds only"
+    );
     dir
 }
 
@@ -244,13 +254,13 @@ fn check_site(base: &str) {
 
 #[test]
 fn search_works_over_http() {
-    let site = build_bundled_site();
+    let site = build_bundled_site(false);
     let port = static_server(site.path().join("public"));
     check_site(&format!("http://127.0.0.1:{port}/"));
 }
 
 #[test]
 fn search_works_from_file_urls() {
-    let site = build_bundled_site();
+    let site = build_bundled_site(true);
     check_site(&format!("file://{}/", site.path().join("public").display()));
 }

@@ -287,3 +287,78 @@ fn two_files_for_one_output_path_are_an_error() {
     assert!(err.contains("the static file `notes/index.html`"), "{err}");
     assert!(!out.exists(), "nothing is written");
 }
+
+#[test]
+fn menus_and_pagination_stay_small_as_a_site_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "kizuna.yaml", "paginate_by: 1\nlanguages:\n  - { code: en, name: English }\n  - { code: my, name: မြန်မာ }\n");
+    for s in 0..10 {
+        write(
+            r,
+            &format!("content/s{s}/_index.md"),
+            &format!("---\ntitle: Section {s}\nweight: {s}\n---\n"),
+        );
+    }
+    for i in 0..30 {
+        write(
+            r,
+            &format!("content/s0/p{i:02}.md"),
+            &format!(
+                "---\ntitle: P{i}\ndate: 2020-01-01\ntags: [{}]\n---\nText.\n",
+                if i % 2 == 0 { "Go" } else { "go" }
+            ),
+        );
+    }
+    write(
+        r,
+        "content/cities/yangon.md",
+        "---\ntitle: Yangon\ncountry: Myanmar\n---\nCity.\n",
+    );
+    let agreement = "date: 2014\ntype: mou\nparties: [yangon]\n---\n";
+    write(
+        r,
+        "content/agreements/a.md",
+        &format!("---\ntitle: A\n{agreement}Text.\n"),
+    );
+    write(
+        r,
+        "content/agreements/a.my.md",
+        &format!("---\ntitle: သဘောတူညီချက် A\n{agreement}စာ\n"),
+    );
+    let out = r.join("public");
+    ok(build(r, &out));
+    // Twelve top sections: the menu lists the first eight by weight (the two typed sections have none, so
+    // weight 0, and come first), then the home page, which lists all.
+    let page = read(&out, "s0/p00/index.html");
+    let menu = &page[page.find("site-nav").unwrap()..page.find("</nav>").unwrap()];
+    assert_eq!(menu.matches("<li>").count(), 9, "{menu}");
+    assert!(
+        menu.contains(">Section 5<") && !menu.contains(">Section 6<"),
+        "{menu}"
+    );
+    assert!(menu.contains(">All sections</a>"), "{menu}");
+    // A section with no Burmese `_index` is named in Burmese by the theme's name for its kind.
+    let my = read(&out, "my/agreements/a/index.html");
+    let menu = &my[my.find("site-nav").unwrap()..my.find("</nav>").unwrap()];
+    assert!(menu.contains("သဘောတူညီချက်များ"), "{menu}");
+    // Page 15 of a 30-page list links to pages 1, 13–17 and 30, not to all thirty.
+    let list = read(&out, "s0/page/15/index.html");
+    let pages = &list[list.find("class=\"pages\"").unwrap()..];
+    let pages = &pages[..pages.find("</ol>").unwrap()];
+    let numbers: Vec<&str> = pages
+        .split("<li>")
+        .filter_map(|li| li.split('>').nth(1)?.split('<').next())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(
+        numbers,
+        ["1", "13", "14", "15", "16", "17", "30"],
+        "{pages}"
+    );
+    assert_eq!(pages.matches('…').count(), 2, "{pages}");
+    // "Go" and "go" make one URL, so they are one tag listing all thirty pages.
+    assert!(out.join("tags/go/page/30/index.html").exists());
+    assert!(!out.join("tags/go/page/31").exists());
+    assert!(read(&out, "tags/index.html").matches("/tags/go/").count() == 1);
+}

@@ -2,6 +2,7 @@
 //! with links already relative to the page being rendered.
 
 use super::i18n::Strings;
+use crate::config::NAV_LIMIT;
 use crate::content::schema::{Field, Kind, KindData};
 use crate::content::Document;
 use crate::markdown::Rendered;
@@ -14,6 +15,8 @@ pub struct LangContext {
     pub t: Value,
     /// Top sections: (title, link, folder, language of the title).
     pub nav: Vec<(String, String, String, String)>,
+    /// Whether the site has more top-level sections than `nav` lists (the home page lists them all).
+    pub nav_more: bool,
 }
 
 impl LangContext {
@@ -28,9 +31,7 @@ impl LangContext {
     ) -> LangContext {
         let strings = Strings::new(theme_strings, lang);
         let t = Value::Object(strings.map.clone());
-        let mut nav = Vec::new();
         let default = &site.config.default_language;
-        let mut dirs: Vec<(i64, String, usize)> = Vec::new();
         let mut tops: Vec<&str> = site
             .sections
             .iter()
@@ -39,25 +40,67 @@ impl LangContext {
             .collect();
         tops.sort();
         tops.dedup();
-        for dir in tops {
-            if let Some(i) = site
-                .section(dir, lang)
-                .or_else(|| site.section(dir, default))
-            {
+        // Each top section in this language, or else in the default language. One whose `_index` is not
+        // translated is named by the theme's name for its kind ("Agreements" in Burmese), so that a page's
+        // menu speaks the page's language. The order is the default language's in every language.
+        let mut items: Vec<((i64, String), String, usize, String)> = tops
+            .iter()
+            .filter_map(|dir| {
+                let home = site.section(dir, default);
+                let i = site.section(dir, lang).or(home)?;
                 let s = &site.sections[i];
-                dirs.push((s.weight, s.title.clone(), i));
+                let order = home.map_or(s, |h| &site.sections[h]);
+                let translated = s.file.is_some() && s.lang == lang;
+                let (title, title_lang) = match section_kind(site, i)
+                    .and_then(|k| strings.label("related", k.name()))
+                    .filter(|_| !translated && lang != default)
+                {
+                    Some(name) => (name.to_string(), lang.to_string()),
+                    None if translated => (s.title.clone(), lang.to_string()),
+                    None => (s.title.clone(), default.clone()),
+                };
+                Some(((order.weight, order.title.clone()), title, i, title_lang))
+            })
+            .collect();
+        let chosen = site.config.nav.as_ref();
+        match chosen {
+            Some(order) => {
+                let rank = |i: usize| order.iter().position(|d| *d == site.sections[i].dir);
+                items.retain(|it| rank(it.2).is_some());
+                items.sort_by_key(|it| rank(it.2));
             }
+            None => items.sort(),
         }
-        dirs.sort();
-        for (_, title, i) in dirs {
-            let s = &site.sections[i];
-            nav.push((title, site.href(&s.path), s.dir.clone(), s.lang.clone()));
+        let nav_more = chosen.is_none() && items.len() > NAV_LIMIT;
+        items.truncate(if chosen.is_some() {
+            items.len()
+        } else {
+            NAV_LIMIT
+        });
+        let nav = items
+            .into_iter()
+            .map(|(_, title, i, title_lang)| {
+                let s = &site.sections[i];
+                (title, site.href(&s.path), s.dir.clone(), title_lang)
+            })
+            .collect();
+        LangContext {
+            strings,
+            t,
+            nav,
+            nav_more,
         }
-        LangContext { strings, t, nav }
     }
 }
 
-/// A small description of a page for lists: title, link, date, kind.
+/// The kind of the pages in a section, when it holds typed documents.
+fn section_kind(site: &Site, section: usize) -> Option<Kind> {
+    let first = *site.sections[section].pages.first()?;
+    Some(site.pages[first].doc.kind).filter(|k| *k != Kind::Page)
+}
+
+/// A small description of a page for lists: title, link, date, kind and the kind's fields. Not its tags: a
+/// page listed on each of its T tags' pages would cost T² if every listing carried all of them.
 pub fn summary(site: &Site, strings: &Strings, i: usize, root: &str) -> Value {
     let p = &site.pages[i];
     let d = &p.doc;
@@ -70,7 +113,6 @@ pub fn summary(site: &Site, strings: &Strings, i: usize, root: &str) -> Value {
         "kind": d.kind.name(),
         "lang": d.content_lang(),
         "date": date_value(strings, d.common.date.as_ref()),
-        "tags": d.common.tags,
         "data": d.data,
         "weight": d.common.weight,
     })
@@ -148,6 +190,7 @@ pub fn base(
     m.insert("root".into(), json!(root));
     m.insert("home".into(), json!(format!("{root}{home}")));
     m.insert("nav".into(), Value::Array(nav));
+    m.insert("nav_more".into(), json!(lc.nav_more));
     m.insert("path".into(), json!(path));
     m.insert("permalink".into(), json!(site.permalink(path)));
     m

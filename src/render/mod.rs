@@ -566,9 +566,21 @@ fn base_path(base_url: &str) -> String {
     }
 }
 
+/// How many list pages on each side of the current one `pagination.pages` links to (with the first and the
+/// last): a list's every page links to a bounded number of others, so paginating stays linear.
+const PAGINATION_WINDOW: usize = 2;
+
 fn pagination(site: &Site, base: &str, current: usize, total: usize, root: &str) -> Value {
     let href = |n: usize| format!("{root}{}", site.href(&paginated(base, n)));
-    let pages: Vec<Value> = (1..=total)
+    let near =
+        current.saturating_sub(PAGINATION_WINDOW).max(1)..=(current + PAGINATION_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(total))
+        .collect();
+    numbers.dedup();
+    let pages: Vec<Value> = numbers
+        .into_iter()
         .map(|n| json!({ "number": n, "href": href(n), "current": n == current }))
         .collect();
     json!({

@@ -365,9 +365,34 @@ pub fn js_twin(path: &str, bytes: &[u8]) -> String {
     format!("kizunaSearchData(\"{path}\",\"{}\");\n", base64(bytes))
 }
 
+/// The client index's files, named from the index folder (`manifest.bin`, `s/0.bin`, …), sorted by name.
+/// With `js_twins`, each binary file also has its `.js` twin, which only a site opened from `file://` reads.
+pub fn files(built: &Built, js_twins: bool) -> (Vec<(String, Vec<u8>)>, IndexStats) {
+    let laid = layout(built);
+    let stats = IndexStats {
+        documents: built.docs.len(),
+        terms: laid.terms,
+        bytes: laid.files.iter().map(|f| f.1.len() as u64).sum(),
+        shards: laid.shards,
+    };
+    let mut files = laid.files;
+    if js_twins {
+        let twins: Vec<(String, Vec<u8>)> = files
+            .par_iter()
+            .map(|(name, bytes)| {
+                let js = format!("{}.js", name.strip_suffix(".bin").unwrap_or(name));
+                (js, js_twin(name, bytes).into_bytes())
+            })
+            .collect();
+        files.extend(twins);
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    (files, stats)
+}
+
 /// Writes the client index into `dir` (`out/search/`), replacing a previous one.
-pub fn write(built: &Built, dir: &Path) -> Result<IndexStats, SearchError> {
-    let files = layout(built);
+pub fn write(built: &Built, dir: &Path, js_twins: bool) -> Result<IndexStats, SearchError> {
+    let (files, stats) = files(built, js_twins);
     let werr = |path: &Path, source| SearchError::Write {
         path: path.to_path_buf(),
         source,
@@ -379,16 +404,9 @@ pub fn write(built: &Built, dir: &Path) -> Result<IndexStats, SearchError> {
         }
         std::fs::create_dir_all(&p).map_err(|e| werr(&p, e))?;
     }
-    files.files.par_iter().try_for_each(|(name, bytes)| {
+    files.par_iter().try_for_each(|(name, bytes)| {
         let p = dir.join(name);
-        std::fs::write(&p, bytes).map_err(|e| werr(&p, e))?;
-        let js = p.with_extension("js");
-        std::fs::write(&js, js_twin(name, bytes)).map_err(|e| werr(&js, e))
+        std::fs::write(&p, bytes).map_err(|e| werr(&p, e))
     })?;
-    Ok(IndexStats {
-        documents: built.docs.len(),
-        terms: files.terms,
-        bytes: files.files.iter().map(|f| f.1.len() as u64).sum(),
-        shards: files.shards,
-    })
+    Ok(stats)
 }

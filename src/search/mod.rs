@@ -116,10 +116,26 @@ pub enum SearchError {
     Version { found: String, reads: String },
 }
 
-/// Writes the client index under `out/search/` (next to the search client that the theme ships).
-pub fn write_index(docs: &[SearchDoc], out: &std::path::Path) -> Result<IndexStats, SearchError> {
+/// Writes the client index under `out/search/` (next to the search client that the theme ships); with
+/// `js_twins`, also the `.js` twins a portable site reads from `file://`.
+pub fn write_index(
+    docs: &[SearchDoc],
+    out: &std::path::Path,
+    js_twins: bool,
+) -> Result<IndexStats, SearchError> {
     let built = index::build(docs)?;
-    export::write(&built, &out.join("search"))
+    export::write(&built, &out.join("search"), js_twins)
+}
+
+/// The client index's files in memory, as paths from the site's root (`search/manifest.bin`, …), for a
+/// server that holds the site in memory.
+pub fn index_files(docs: &[SearchDoc]) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let built = index::build(docs)?;
+    let (files, _) = export::files(&built, false);
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (format!("search/{name}"), bytes))
+        .collect())
 }
 
 /// Plain text of an HTML excerpt for the terminal: matches in bold (ANSI) or in «…».
@@ -163,7 +179,7 @@ mod tests {
     #[test]
     fn empty_corpus_writes_a_queryable_index() {
         let dir = std::env::temp_dir().join(format!("kizuna-search-empty-{}", std::process::id()));
-        let stats = write_index(&[], &dir).unwrap();
+        let stats = write_index(&[], &dir, true).unwrap();
         assert_eq!(stats.documents, 0);
         let (total, hits) = query(&dir, "water", &QueryOptions::default()).unwrap();
         assert_eq!((total, hits.len()), (0, 0));

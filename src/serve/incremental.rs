@@ -583,7 +583,13 @@ impl Engine {
     /// Writes the search index of the last good build and serves it; returns the paths that changed.
     pub fn refresh_search(&mut self) -> Vec<String> {
         match self.take_search() {
-            Some((generation, docs)) => self.apply_search(generation, write_search_index(&docs)),
+            Some((generation, docs)) => match write_search_index(&docs) {
+                Ok(files) => self.apply_search(generation, files),
+                Err(e) => {
+                    eprintln!("error: {e}; the search index served before stays");
+                    Vec::new()
+                }
+            },
             None => Vec::new(),
         }
     }
@@ -630,30 +636,12 @@ fn is_search_index(path: &str) -> bool {
         .is_some_and(|rest| rest.starts_with("manifest.") || rest.contains('/'))
 }
 
-/// Writes the search index of `docs` and returns its files (what [`Engine::apply_search`] takes): the
-/// same function `kizuna build` calls, on a temporary folder.
-pub fn write_search_index(docs: &[crate::search::SearchDoc]) -> Vec<render::OutputFile> {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("kizuna-serve-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    if std::fs::create_dir_all(&dir).is_err() {
-        return Vec::new();
-    }
-    let files = match crate::search::write_index(docs, &dir) {
-        Ok(_) => walkdir::WalkDir::new(&dir)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                let rel = slashed(e.path().strip_prefix(&dir).ok()?);
-                Some((rel, std::fs::read(e.path()).ok()?))
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let _ = std::fs::remove_dir_all(&dir);
-    files
+/// The search index of `docs` as files (what [`Engine::apply_search`] takes), built in memory by the same
+/// index builder `kizuna build` writes from.
+pub fn write_search_index(
+    docs: &[crate::search::SearchDoc],
+) -> Result<Vec<render::OutputFile>, crate::search::SearchError> {
+    crate::search::index_files(docs)
 }
 
 fn is_index(rel: &str) -> bool {
@@ -1119,11 +1107,8 @@ mod tests {
             [
                 "notes/c/index.html",
                 "search/d/6.bin",
-                "search/d/6.js",
                 "search/manifest.bin",
-                "search/manifest.js",
                 "search/s/0.bin",
-                "search/s/0.js",
                 "translations/index.html"
             ]
         );

@@ -157,7 +157,7 @@ fn builder(
 ) {
     // The search index takes seconds on a big site: it is written on its own thread once edits pause, after
     // the changed pages are already served, and served when it is ready unless a newer build came meanwhile.
-    let (index_tx, index_rx) = mpsc::channel::<(u64, Vec<crate::render::OutputFile>)>();
+    let (index_tx, index_rx) = mpsc::channel::<(u64, IndexResult)>();
     let mut indexing = false;
     loop {
         if let Ok((generation, files)) = index_rx.try_recv() {
@@ -210,6 +210,9 @@ fn builder(
     }
 }
 
+/// A search index built on another thread, or why it could not be.
+type IndexResult = Result<Vec<crate::render::OutputFile>, crate::search::SearchError>;
+
 /// How long edits must pause before the search index is rebuilt.
 const SEARCH_QUIET: Duration = Duration::from_millis(400);
 
@@ -224,13 +227,16 @@ fn refresh_search(engine: &mut Engine, shared: &Shared) {
     }
 }
 
-/// Serves a fresh search index. Open tabs are not reloaded for it: only the next query sees it.
-fn serve_search(
-    engine: &mut Engine,
-    shared: &Shared,
-    generation: u64,
-    files: Vec<crate::render::OutputFile>,
-) {
+/// Serves a fresh search index. Open tabs are not reloaded for it: only the next query sees it. An index
+/// that could not be built is reported, and the one served before stays.
+fn serve_search(engine: &mut Engine, shared: &Shared, generation: u64, files: IndexResult) {
+    let files = match files {
+        Ok(files) => files,
+        Err(e) => {
+            eprintln!("error: {e}; the search index served before stays");
+            return;
+        }
+    };
     let changed = engine.apply_search(generation, files);
     if changed.is_empty() {
         return;
