@@ -241,7 +241,8 @@ fn main() -> ExitCode {
             bind,
             open,
         }),
-        Command::Check { site } => match pipeline::generate(&options(&site)) {
+        // Every page is rendered (a template error is a problem too), and dropped as soon as it is made.
+        Command::Check { site } => match pipeline::run(&options(&site), &mut |_| Ok(())) {
             Ok(g) => {
                 print_all(&g.warnings);
                 eprintln!(

@@ -6,81 +6,131 @@ use crate::diagnostic::Diagnostic;
 use crate::render::OutputFile;
 use crate::theme::StaticSource;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// What the write stage puts into the output folder.
-pub struct Site<'a> {
-    pub files: &'a [OutputFile],
+/// What the write stage copies into the output folder as it is.
+pub struct Copied<'a> {
     pub statics: &'a BTreeMap<String, StaticSource>,
     pub assets: &'a [Asset],
 }
 
-/// Writes `site` to `out` atomically. `extra` may add files to the staging folder (the search index) before
-/// the swap.
-pub fn write(
-    out: &Path,
-    site: &Site,
-    extra: impl FnOnce(&Path) -> Result<(), Diagnostic>,
-) -> Result<(), Diagnostic> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.tmp-{pid}"));
-    let _ = std::fs::remove_dir_all(&staging);
-    let result = stage(&staging, site)
-        .and_then(|()| extra(&staging))
-        .and_then(|()| swap(&staging, out, parent, &name, pid));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    result
+/// A site being written: a temporary folder beside the output folder that replaces it on [`Staging::commit`]
+/// and is removed if dropped before, so a failed build leaves the previous output as it was. Files can be
+/// added in batches as they are rendered, so a build need not hold the whole site in memory.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    made: HashSet<String>,
+    committed: bool,
 }
 
-fn stage(staging: &Path, site: &Site) -> Result<(), Diagnostic> {
-    let mut dirs = BTreeSet::new();
-    let all: Vec<&str> = site
-        .statics
-        .keys()
-        .map(String::as_str)
-        .chain(site.assets.iter().map(|a| a.rel.as_str()))
-        .chain(site.files.iter().map(|f| f.0.as_str()))
-        .collect();
-    for rel in &all {
-        if let Some((dir, _)) = rel.rsplit_once('/') {
-            dirs.insert(dir);
-        }
+impl Staging {
+    /// Starts writing a site that will replace `out`.
+    pub fn new(out: &Path) -> Result<Staging, Diagnostic> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
+        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            parent,
+            name,
+            made: HashSet::new(),
+            committed: false,
+        })
     }
-    std::fs::create_dir_all(staging).map_err(|e| io_error(staging, e))?;
-    for dir in dirs {
-        let d = staging.join(dir);
-        std::fs::create_dir_all(&d).map_err(|e| io_error(&d, e))?;
+
+    /// The temporary folder, for writers that put files there themselves (the search index).
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
-    site.statics.par_iter().try_for_each(|(rel, source)| {
-        let dest = staging.join(rel);
-        match source {
-            StaticSource::Embedded(bytes) => std::fs::write(&dest, bytes),
-            StaticSource::Disk(path) => std::fs::copy(path, &dest).map(|_| ()),
-        }
-        .map_err(|e| io_error(&dest, e))
-    })?;
-    site.assets.par_iter().try_for_each(|a| {
-        let dest = staging.join(&a.rel);
-        std::fs::copy(&a.path, &dest)
-            .map(|_| ())
+
+    /// Creates the folders of `paths` that do not exist yet, in parallel.
+    fn folders<'a>(&mut self, paths: impl Iterator<Item = &'a str>) -> Result<(), Diagnostic> {
+        let mut new: Vec<&str> = paths
+            .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
+            .filter(|dir| !self.made.contains(*dir))
+            .collect();
+        new.sort_unstable();
+        new.dedup();
+        let dir = &self.dir;
+        new.par_iter().try_for_each(|d| {
+            let d = dir.join(d);
+            std::fs::create_dir_all(&d).map_err(|e| io_error(&d, e))
+        })?;
+        self.made.extend(new.into_iter().map(str::to_string));
+        Ok(())
+    }
+
+    /// Writes rendered files.
+    pub fn files(&mut self, files: &[OutputFile]) -> Result<(), Diagnostic> {
+        self.folders(files.iter().map(|f| f.0.as_str()))?;
+        let dir = &self.dir;
+        files.par_iter().try_for_each(|(rel, bytes)| {
+            let dest = dir.join(rel);
+            std::fs::write(&dest, bytes).map_err(|e| io_error(&dest, e))
+        })
+    }
+
+    /// Copies the theme's and the site's static files and the files beside the content.
+    pub fn copy(&mut self, copied: &Copied) -> Result<(), Diagnostic> {
+        self.folders(
+            copied
+                .statics
+                .keys()
+                .map(String::as_str)
+                .chain(copied.assets.iter().map(|a| a.rel.as_str())),
+        )?;
+        let dir = &self.dir;
+        copied.statics.par_iter().try_for_each(|(rel, source)| {
+            let dest = dir.join(rel);
+            match source {
+                StaticSource::Embedded(bytes) => std::fs::write(&dest, bytes),
+                StaticSource::Disk(path) => std::fs::copy(path, &dest).map(|_| ()),
+            }
             .map_err(|e| io_error(&dest, e))
-    })?;
-    site.files.par_iter().try_for_each(|(rel, bytes)| {
-        let dest = staging.join(rel);
-        std::fs::write(&dest, bytes).map_err(|e| io_error(&dest, e))
-    })
+        })?;
+        copied.assets.par_iter().try_for_each(|a| {
+            let dest = dir.join(&a.rel);
+            std::fs::copy(&a.path, &dest)
+                .map(|_| ())
+                .map_err(|e| io_error(&dest, e))
+        })
+    }
+
+    /// Puts the written site in place of the output folder.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        swap(
+            &self.dir,
+            &self.out,
+            &self.parent,
+            &self.name,
+            std::process::id(),
+        )?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn swap(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> Result<(), Diagnostic> {
@@ -108,34 +158,29 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
 mod tests {
     use super::*;
 
+    fn write(out: &Path, files: &[OutputFile], fail: bool) -> Result<(), Diagnostic> {
+        let mut staging = Staging::new(out)?;
+        let statics = BTreeMap::new();
+        staging.copy(&Copied {
+            statics: &statics,
+            assets: &[],
+        })?;
+        staging.files(files)?;
+        if fail {
+            return Err(Diagnostic::error("boom"));
+        }
+        staging.commit()
+    }
+
     #[test]
     fn replaces_the_output_only_on_success() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let statics = BTreeMap::new();
         let files = vec![("a/index.html".to_string(), b"one".to_vec())];
-        write(
-            &out,
-            &Site {
-                files: &files,
-                statics: &statics,
-                assets: &[],
-            },
-            |_| Ok(()),
-        )
-        .unwrap();
+        write(&out, &files, false).unwrap();
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let files = vec![("b/index.html".to_string(), b"two".to_vec())];
-        let err = write(
-            &out,
-            &Site {
-                files: &files,
-                statics: &statics,
-                assets: &[],
-            },
-            |_| Err(Diagnostic::error("boom")),
-        );
-        assert!(err.is_err());
+        assert!(write(&out, &files, true).is_err());
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         assert!(!out.join("b").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())

@@ -53,8 +53,22 @@ pub struct Generated {
     pub timings: Vec<(&'static str, f64)>,
 }
 
-/// Runs every stage but the write. Errors come back all at once, sorted by file and line.
+/// Runs every stage but the write, with the rendered files in memory. Errors come back all at once, sorted by
+/// file and line.
 pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut g = run(opts, &mut |batch| {
+        files.extend(batch);
+        Ok(())
+    })?;
+    files.sort_by(|a: &OutputFile, b: &OutputFile| a.0.cmp(&b.0));
+    g.files = files;
+    Ok(g)
+}
+
+/// Runs every stage but the write; rendered files go to `sink` in batches as they are made (the returned
+/// [`Generated::files`] is empty). Errors come back all at once, sorted by file and line.
+pub fn run(opts: &Options, sink: &mut render::Sink) -> Result<Generated, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
@@ -79,10 +93,21 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         diagnostic::sort(&mut diagnostics);
         return Err(diagnostics);
     }
-    let (files, d) = render::render(&site, &bodies, &translation_report, &theme, &templates);
+    let mut paths = Vec::new();
+    let d = render::render_into(
+        &site,
+        &bodies,
+        &translation_report,
+        &theme,
+        &templates,
+        &mut |batch| {
+            paths.extend(batch.iter().map(|f| f.0.clone()));
+            sink(batch)
+        },
+    );
     diagnostics.extend(d);
-    diagnostics.extend(copied_over_generated(&files, &theme, &loaded.assets));
-    lap("render", &mut timings);
+    diagnostics.extend(copied_over_generated(&paths, &theme, &loaded.assets));
+    lap("render+write", &mut timings);
     diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
@@ -91,7 +116,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
         site,
         bodies,
         translations: translation_report,
-        files,
+        files: Vec::new(),
         theme,
         assets: loaded.assets,
         warnings: diagnostics,
@@ -101,7 +126,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
 
 /// Errors for files copied as they are (the theme's and the site's static files, files beside the content)
 /// whose output path a generated file also takes, or that take each other's.
-fn copied_over_generated(files: &[OutputFile], theme: &Theme, assets: &[Asset]) -> Vec<Diagnostic> {
+fn copied_over_generated(paths: &[String], theme: &Theme, assets: &[Asset]) -> Vec<Diagnostic> {
     let mut origins: Vec<(String, String)> = theme
         .statics
         .keys()
@@ -114,10 +139,10 @@ fn copied_over_generated(files: &[OutputFile], theme: &Theme, assets: &[Asset]) 
         .collect();
     let copied: std::collections::BTreeSet<&str> =
         origins.iter().map(|(p, _)| p.as_str()).collect();
-    let generated: Vec<(String, String)> = files
+    let generated: Vec<(String, String)> = paths
         .iter()
-        .filter(|f| copied.contains(f.0.as_str()))
-        .map(|f| (f.0.clone(), format!("the generated `{}`", f.0)))
+        .filter(|p| copied.contains(p.as_str()))
+        .map(|p| (p.clone(), format!("the generated `{p}`")))
         .collect();
     origins.extend(generated);
     render::collisions(origins)
@@ -324,27 +349,29 @@ pub struct Report {
 /// Builds the site and writes it atomically to `opts.output`.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     check_output(opts).map_err(|d| vec![d])?;
-    let mut g = generate(opts)?;
+    let mut staging = output::Staging::new(&opts.output).map_err(|d| vec![d])?;
+    let mut files = 0;
+    let mut g = run(opts, &mut |batch| {
+        files += batch.len();
+        staging.files(&batch)
+    })?;
     let clock = Instant::now();
-    let site = output::Site {
-        files: &g.files,
-        statics: &g.theme.statics,
-        assets: &g.assets,
-    };
-    let mut search_secs = 0.0;
-    output::write(&opts.output, &site, |staging| {
-        let t = Instant::now();
-        let r = write_extras(&g.site, &g.bodies, &g.theme, staging);
-        search_secs = t.elapsed().as_secs_f64();
-        r
-    })
-    .map_err(|d| vec![d])?;
+    staging
+        .copy(&output::Copied {
+            statics: &g.theme.statics,
+            assets: &g.assets,
+        })
+        .map_err(|d| vec![d])?;
+    let t = Instant::now();
+    write_extras(&g.site, &g.bodies, &g.theme, staging.path()).map_err(|d| vec![d])?;
+    let search_secs = t.elapsed().as_secs_f64();
+    staging.commit().map_err(|d| vec![d])?;
     g.timings.push(("search", search_secs));
     g.timings
-        .push(("write", clock.elapsed().as_secs_f64() - search_secs));
+        .push(("swap", clock.elapsed().as_secs_f64() - search_secs));
     Ok(Report {
         pages: g.site.pages.len(),
-        files: g.files.len() + g.theme.statics.len() + g.assets.len(),
+        files: files + g.theme.statics.len() + g.assets.len(),
         warnings: g.warnings,
         timings: g.timings,
     })

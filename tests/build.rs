@@ -362,3 +362,39 @@ fn menus_and_pagination_stay_small_as_a_site_grows() {
     assert!(!out.join("tags/go/page/31").exists());
     assert!(read(&out, "tags/index.html").matches("/tags/go/").count() == 1);
 }
+
+#[test]
+fn a_render_error_midway_leaves_previous_output_untouched() {
+    let s = site();
+    for i in 0..1200 {
+        write(
+            s.path(),
+            &format!("content/many/p{i}.md"),
+            &format!("---\ntitle: P{i}\n---\nText.\n"),
+        );
+    }
+    let out = s.path().join("public");
+    ok(build(s.path(), &out));
+    let before = tree(&out);
+    // Pages are rendered and written in batches; one page whose template fails must stop them all.
+    write(
+        s.path(),
+        "content/many/p1100.md",
+        "---\ntitle: Odd\n---\nText.\n",
+    );
+    write(s.path(), "templates/page.html", "{% extends \"base.html\" %}{% block content %}{% if page.title == \"Odd\" %}{{ missing.value }}{% endif %}{{ page.title }}{% endblock content %}");
+    let o = build(s.path(), &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("missing"),
+        "the template's error is reported: {err}"
+    );
+    assert_eq!(tree(&out), before);
+    let leftovers = std::fs::read_dir(s.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .count();
+    assert_eq!(leftovers, 0);
+}

@@ -109,7 +109,7 @@ fn search_path(site: &Site, lang: &str) -> String {
     }
 }
 
-/// Renders the whole site.
+/// Renders the whole site into memory, sorted by path.
 pub fn render(
     site: &Site,
     bodies: &Bodies,
@@ -117,32 +117,84 @@ pub fn render(
     theme: &Theme,
     templates: &Templates,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let jobs = jobs(site, templates);
-    let langs = lang_contexts(site, theme);
-    let (mut files, mut diagnostics) =
-        render_jobs(site, bodies, translations, &langs, templates, &jobs);
-    let mut origins: Vec<(String, String)> = jobs
-        .iter()
-        .map(|j| (j.path(site), j.origin(site)))
-        .collect();
-    let (timeline_files, d) = derived(site, bodies, &langs, templates);
-    origins.extend(
-        timeline_files
-            .iter()
-            .map(|f| (f.0.clone(), "the timeline".into())),
-    );
-    files.extend(timeline_files);
-    diagnostics.extend(d);
-    let plain = untemplated(site, templates);
-    origins.extend(
-        plain
-            .iter()
-            .map(|f| (f.0.clone(), untemplated_origin(site, &f.0))),
-    );
-    files.extend(plain);
-    diagnostics.extend(collisions(origins));
+    let mut files = Vec::new();
+    let diagnostics = render_into(site, bodies, translations, theme, templates, &mut |batch| {
+        files.extend(batch);
+        Ok(())
+    });
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
+}
+
+/// How many pages are rendered at once before they go to the sink: enough to keep every core busy, few
+/// enough that a site of any size is never held in memory whole.
+const BATCH: usize = 512;
+
+/// Where rendered files go, a batch at a time (the output folder, or memory).
+pub type Sink<'a> = dyn FnMut(Vec<OutputFile>) -> Result<(), Diagnostic> + Send + 'a;
+
+/// Renders the whole site into `sink` in batches; the next batch renders while the sink takes the last.
+/// Every output path is checked for collisions before anything goes to the sink, and after a problem
+/// nothing more does (rendering goes on, so that every problem is reported at once).
+pub fn render_into(
+    site: &Site,
+    bodies: &Bodies,
+    translations: &Report,
+    theme: &Theme,
+    templates: &Templates,
+    sink: &mut Sink,
+) -> Vec<Diagnostic> {
+    let jobs = jobs(site, templates);
+    let langs = lang_contexts(site, theme);
+    let (timeline_files, mut diagnostics) = derived(site, bodies, &langs, templates);
+    let plain = untemplated(site, templates);
+    let origins: Vec<(String, String)> = jobs
+        .iter()
+        .map(|j| (j.path(site), j.origin(site)))
+        .chain(
+            timeline_files
+                .iter()
+                .map(|f| (f.0.clone(), "the timeline".into())),
+        )
+        .chain(
+            plain
+                .iter()
+                .map(|f| (f.0.clone(), untemplated_origin(site, &f.0))),
+        )
+        .collect();
+    diagnostics.extend(collisions(origins));
+    // Files rendered and not yet given to the sink; each round gives one while the next batch renders.
+    let mut pending: Vec<Vec<OutputFile>> = vec![timeline_files, plain];
+    let mut batches = jobs.chunks(BATCH);
+    loop {
+        let ok = !diagnostics.iter().any(Diagnostic::is_error);
+        let batch = batches.next();
+        let ready = if ok { pending.pop() } else { None };
+        if batch.is_none() && ready.is_none() {
+            break;
+        }
+        let (written, rendered) = rayon::join(
+            || ready.map_or(Ok(()), |files| sink(files)),
+            || batch.map(|b| render_jobs(site, bodies, translations, &langs, templates, b)),
+        );
+        if let Err(d) = written {
+            diagnostics.push(d);
+        }
+        if let Some((files, found)) = rendered {
+            for d in found {
+                if !diagnostics
+                    .iter()
+                    .any(|x| x.message == d.message && x.file == d.file)
+                {
+                    diagnostics.push(d);
+                }
+            }
+            if ok {
+                pending.insert(0, files);
+            }
+        }
+    }
+    diagnostics
 }
 
 /// An error for every output path that two generated files would share: in a parallel write the winner
