@@ -174,7 +174,7 @@ pub fn render_into(
             break;
         }
         let (written, rendered) = rayon::join(
-            || ready.map_or(Ok(()), |files| sink(files)),
+            || ready.map_or(Ok(()), &mut *sink),
             || batch.map(|b| render_jobs(site, bodies, translations, &langs, templates, b)),
         );
         if let Err(d) = written {
