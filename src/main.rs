@@ -1,5 +1,8 @@
 //! The `kizuna` command line.
 
+// As in the library: a `Diagnostic` is carried by value on the cold error path.
+#![allow(clippy::result_large_err)]
+
 use clap::{Parser, Subcommand};
 
 /// Rendering allocates many small strings and maps; mimalloc halves the time glibc's allocator took.
