@@ -27,6 +27,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticSource>,
     /// Language → UI string key → text.
     pub strings: BTreeMap<String, BTreeMap<String, serde_yaml::Value>>,
+    /// A fingerprint of the theme's static files (FNV-1a), which templates add to asset URLs
+    /// (`style.css?v=…`) so that after an upgrade no browser mixes cached old files with new pages.
+    pub version: String,
 }
 
 /// Loads the theme `name` for the site at `root`, with the site's overrides.
@@ -65,6 +68,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             "create themes/{name}/ or remove `theme:` to use the default theme"
         ))]);
     };
+    let mut version = crate::fingerprint::Fnv::default();
     for (rel, shown, source) in files {
         if let Some(t) = rel.strip_prefix("templates/") {
             match read_text(&source, &shown) {
@@ -74,6 +78,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 Err(d) => problems.push(d),
             }
         } else if let Some(s) = rel.strip_prefix("static/") {
+            version.write(s.as_bytes());
+            match &source {
+                StaticSource::Embedded(bytes) => version.write(bytes),
+                StaticSource::Disk(path) => match std::fs::read(path) {
+                    Ok(bytes) => version.write(&bytes),
+                    Err(e) => problems
+                        .push(Diagnostic::error(format!("cannot read: {e}")).in_file(&shown)),
+                },
+            }
             theme.statics.insert(s.to_string(), source);
         } else if let Some(lang) = rel
             .strip_prefix("i18n/")
@@ -90,6 +103,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     }
+    theme.version = version.hex()[..10].to_string();
     for (rel, path) in walk(&root.join("templates")) {
         let shown = format!("templates/{rel}");
         match read_text(&StaticSource::Disk(path), &shown) {

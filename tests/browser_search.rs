@@ -62,13 +62,13 @@ fn check_site(base: &str) {
     // Until the reader reaches for the box, a page loads only the small search loader.
     assert_eq!(
         b.cdp.eval(
-            "[...document.scripts].map(s => s.src.split('/').pop()).filter(n => /search|engine|ui|inflate/.test(n)).join(' ')"
+            "[...document.scripts].map(s => s.src.split('/').pop().split('?')[0]).filter(n => /search|engine|ui|inflate/.test(n)).join(' ')"
         ),
         "kizuna-search.js"
     );
     assert_eq!(
         b.cdp
-            .eval("!!document.querySelector('link[href$=\"search.css\"]') || typeof kizunaSearchEngine !== 'undefined'"),
+            .eval("!!document.querySelector('link[href*=\"search.css\"]') || typeof kizunaSearchEngine !== 'undefined'"),
         false
     );
 
@@ -82,6 +82,16 @@ fn check_site(base: &str) {
         "[...document.querySelectorAll('[role=listbox] [role=option]')].map(o => o.innerText)",
     );
     assert!(titles.as_array().is_some_and(|t| !t.is_empty()), "{titles}");
+    // Every theme file the page and the loader asked for carries the theme's fingerprint, the same one.
+    let versions = b.cdp.eval(
+        "[...new Set([...document.scripts].map(s => s.src).concat([...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)).filter(u => /(search|engine|ui|style)[^/]*\\.(js|css)/.test(u)).map(u => (u.match(/\\?v=([0-9a-f]{10})$/) || ['', 'none'])[1]))]",
+    );
+    assert!(
+        versions
+            .as_array()
+            .is_some_and(|v| v.len() == 1 && v[0] != "none"),
+        "{versions}"
+    );
     // The results stay inside the window (the box sits at its right edge).
     assert_eq!(
         b.cdp.eval(

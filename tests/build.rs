@@ -102,7 +102,7 @@ fn builds_a_complete_site() {
     );
     assert!(read(&out, "robots.txt").contains("Sitemap: https://example.org/sub/sitemap.xml"));
     assert!(
-        read(&out, "404.html").contains("href=\"/sub/style.css\""),
+        read(&out, "404.html").contains("href=\"/sub/style.css?v="),
         "the 404 page works at any depth"
     );
     assert_eq!(read(&out, "extra.txt"), "extra");
@@ -191,7 +191,7 @@ fn portable_build_links_to_index_files() {
         page.contains("href=\"../../notes/n0/index.html#part\""),
         "{page}"
     );
-    assert!(page.contains("href=\"../../style.css\""));
+    assert!(page.contains("href=\"../../style.css?v="));
 }
 
 #[test]

@@ -17,6 +17,8 @@ pub struct LangContext {
     pub nav: Vec<(String, String, String, String)>,
     /// Whether the site has more top-level sections than `nav` lists (the home page lists them all).
     pub nav_more: bool,
+    /// The theme's fingerprint, for asset URLs (`style.css?v=…`): [`crate::theme::Theme::version`].
+    pub asset_version: String,
 }
 
 impl LangContext {
@@ -89,6 +91,7 @@ impl LangContext {
             t,
             nav,
             nav_more,
+            asset_version: String::new(),
         }
     }
 }
@@ -191,6 +194,7 @@ pub fn base(
     m.insert("home".into(), json!(format!("{root}{home}")));
     m.insert("nav".into(), Value::Array(nav));
     m.insert("nav_more".into(), json!(lc.nav_more));
+    m.insert("v".into(), json!(lc.asset_version));
     m.insert("path".into(), json!(path));
     m.insert("permalink".into(), json!(site.permalink(path)));
     m

@@ -240,6 +240,7 @@ pub fn lang_contexts(site: &Site, theme: &Theme) -> BTreeMap<String, LangContext
         .map(|l| l.code.as_str())
         .map(|l| {
             let mut lc = LangContext::new(site, &theme.strings, l);
+            lc.asset_version = theme.version.clone();
             timeline::localise_nav(site, l, &mut lc);
             (l.to_string(), lc)
         })

@@ -278,6 +278,8 @@
 
   var script = root.document && root.document.currentScript;
   var BASE = script && script.src ? script.src.replace(/[^\/]*(\?.*)?(#.*)?$/, "") : "./";
+  /* The theme's fingerprint (?v=…) this script was loaded with, passed on to the scripts it loads. */
+  var VERSION = script && script.src ? (script.src.match(/\?v=[^#&]*/) || [""])[0] : "";
   var files = new Map(), waiting = new Map();
   var stats = { bytes: 0, files: 0 };
 
@@ -319,7 +321,7 @@
   function inflater() {
     if (root.kizunaInflate) return Promise.resolve(root.kizunaInflate);
     if (!inflateP) {
-      inflateP = addScript(BASE + "inflate.js").then(function () { return root.kizunaInflate; });
+      inflateP = addScript(BASE + "inflate.js" + VERSION).then(function () { return root.kizunaInflate; });
       inflateP.catch(function () { inflateP = null; });
     }
     return inflateP;

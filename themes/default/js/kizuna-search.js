@@ -8,12 +8,15 @@
   "use strict";
   var me = d.currentScript;
   var base = me && me.src ? me.src.replace(/[^\/]*(\?.*)?(#.*)?$/, "") : "./";
+  /* The theme's fingerprint (?v=…) the page loaded this script with: the files it loads carry it too, so a
+   * browser never runs a cached engine of another kizuna version with this loader. */
+  var version = me && me.src ? (me.src.match(/\?v=[^#&]*/) || [""])[0] : "";
   var engineP = null, uiP = null;
 
   function script(name) {
     return new Promise(function (resolve, reject) {
       var s = d.createElement("script");
-      s.src = base + name;
+      s.src = base + name + version;
       s.onload = resolve;
       s.onerror = function () { reject(new Error("kizuna search: cannot load " + s.src)); };
       d.head.appendChild(s);
@@ -45,7 +48,7 @@
     if (!uiP) {
       var css = d.createElement("link");
       css.rel = "stylesheet";
-      css.href = base + "search.css";
+      css.href = base + "search.css" + version;
       d.head.appendChild(css);
       uiP = script("ui.js");
       engine();
