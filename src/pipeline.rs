@@ -53,6 +53,26 @@ pub struct Generated {
     pub timings: Vec<(&'static str, f64)>,
 }
 
+impl Generated {
+    /// Frees what only the render needed once the pages are written — the sources of pages and the HTML of
+    /// their bodies — so that the search index is built in the memory they took. Search reads titles,
+    /// front matter and the bodies' text, which stay.
+    fn release_written(&mut self) {
+        for p in &mut self.site.pages {
+            p.doc.source = String::new();
+            p.doc.body_offset = 0;
+        }
+        for b in self
+            .bodies
+            .pages
+            .iter_mut()
+            .chain(&mut self.bodies.sections)
+        {
+            b.html = String::new();
+        }
+    }
+}
+
 /// Runs every stage but the write, with the rendered files in memory. Errors come back all at once, sorted by
 /// file and line.
 pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
@@ -355,6 +375,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         files += batch.len();
         staging.files(&batch)
     })?;
+    g.release_written();
     let clock = Instant::now();
     staging
         .copy(&output::Copied {
@@ -363,7 +384,15 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         })
         .map_err(|d| vec![d])?;
     let t = Instant::now();
-    write_extras(&g.site, &g.bodies, &g.theme, staging.path()).map_err(|d| vec![d])?;
+    if g.site.config.search {
+        let docs = search_documents(&g.site, &g.bodies, &g.theme);
+        // The search documents hold the bodies' text now: the index is built without a second copy.
+        g.bodies = Bodies {
+            pages: Vec::new(),
+            sections: Vec::new(),
+        };
+        write_search(docs, &g.site, staging.path()).map_err(|d| vec![d])?;
+    }
     let search_secs = t.elapsed().as_secs_f64();
     staging.commit().map_err(|d| vec![d])?;
     g.timings.push(("search", search_secs));
@@ -387,12 +416,22 @@ pub fn write_extras(
     dir: &Path,
 ) -> Result<(), Diagnostic> {
     if site.config.search {
-        let docs = search_documents(site, bodies, theme);
-        crate::search::write_index(&docs, dir, site.config.portable).map_err(|e| {
-            Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
-        })?;
+        write_search(search_documents(site, bodies, theme), site, dir)?;
     }
     Ok(())
+}
+
+/// Writes the search index of `docs` into `dir`, with the `.js` twins when the site is portable.
+fn write_search(
+    docs: Vec<crate::search::SearchDoc>,
+    site: &Site,
+    dir: &Path,
+) -> Result<(), Diagnostic> {
+    crate::search::write_index(docs, dir, site.config.portable)
+        .map(|_| ())
+        .map_err(|e| {
+            Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
+        })
 }
 
 /// Refuses output folders that would replace the site's own sources.

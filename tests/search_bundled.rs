@@ -19,7 +19,7 @@ fn bundled_judged_queries_have_mrr_of_at_least_0_8() {
         .unwrap_or_else(|d| panic!("{d:?}"));
     let docs = pipeline::search_documents(&g.site, &g.bodies, &g.theme);
     let dir = tempfile::tempdir().unwrap();
-    search::write_index(&docs, dir.path(), false).unwrap();
+    search::write_index(docs.clone(), dir.path(), false).unwrap();
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/search_bundled.json"

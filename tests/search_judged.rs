@@ -68,7 +68,7 @@ fn options(j: &Judged) -> QueryOptions {
 #[test]
 fn judged_queries_have_mrr_of_at_least_0_8() {
     let dir = tempfile::tempdir().unwrap();
-    let stats = write_index(&fixture_docs(), dir.path(), false).unwrap();
+    let stats = write_index(fixture_docs(), dir.path(), false).unwrap();
     let judged = judged();
     assert!(judged.len() >= 40);
     let mut sum = 0.0;
@@ -147,7 +147,7 @@ fn js_client_with_its_own_inflate_ranks_like_the_rust_query() {
 
 fn js_client_matches_rust(inflate: &str) {
     let dir = tempfile::tempdir().unwrap();
-    write_index(&fixture_docs(), dir.path(), false).unwrap();
+    write_index(fixture_docs(), dir.path(), false).unwrap();
     let answers = js_answers(dir.path(), &judged(), inflate);
     let js_bytes: u64 = answers.iter().map(|a| a.bytes).sum();
     eprintln!(
@@ -250,7 +250,7 @@ fn frequent_word_docs() -> Vec<SearchDoc> {
 )]
 fn js_client_answers_a_frequent_word_from_its_shard() {
     let dir = tempfile::tempdir().unwrap();
-    write_index(&frequent_word_docs(), dir.path(), false).unwrap();
+    write_index(frequent_word_docs(), dir.path(), false).unwrap();
     let q = |text: &str, prefer: Option<&str>, kind: Option<&str>| Judged {
         q: text.into(),
         prefer_lang: prefer.map(str::to_string),
@@ -300,8 +300,8 @@ fn index_is_byte_identical_across_runs() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut reversed = docs.clone();
     reversed.reverse();
-    write_index(&docs, a.path(), false).unwrap();
-    write_index(&reversed, b.path(), false).unwrap();
+    write_index(docs, a.path(), false).unwrap();
+    write_index(reversed, b.path(), false).unwrap();
     let files = |d: &Path| {
         let mut v: Vec<(PathBuf, Vec<u8>)> = walk(&d.join("search"))
             .into_iter()
@@ -336,7 +336,7 @@ fn walk(d: &Path) -> Vec<PathBuf> {
 #[test]
 fn terminal_output_lists_ranked_hits() {
     let dir = tempfile::tempdir().unwrap();
-    write_index(&fixture_docs(), dir.path(), false).unwrap();
+    write_index(fixture_docs(), dir.path(), false).unwrap();
     let opts = QueryOptions {
         lang: Some("en".into()),
         kind: Some("lesson".into()),

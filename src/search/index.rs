@@ -98,8 +98,7 @@ fn field_texts(d: &SearchDoc) -> [Vec<&str>; 5] {
 }
 
 /// Analyses and indexes `docs` with tantivy and reads the postings back.
-pub fn build(docs: &[SearchDoc]) -> Result<Built, SearchError> {
-    let mut docs: Vec<SearchDoc> = docs.to_vec();
+pub fn build(mut docs: Vec<SearchDoc>) -> Result<Built, SearchError> {
     docs.sort_by(|a, b| (&a.lang, &a.kind, &a.url).cmp(&(&b.lang, &b.kind, &b.url)));
 
     let mut schema = Schema::builder();
@@ -232,7 +231,7 @@ mod tests {
 
     #[test]
     fn title_weighs_more_than_body() {
-        let built = build(&[
+        let built = build(vec![
             doc("/b/", "en", "Other", "compost compost and more words here"),
             doc(
                 "/a/",

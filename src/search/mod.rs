@@ -119,7 +119,7 @@ pub enum SearchError {
 /// Writes the client index under `out/search/` (next to the search client that the theme ships); with
 /// `js_twins`, also the `.js` twins a portable site reads from `file://`.
 pub fn write_index(
-    docs: &[SearchDoc],
+    docs: Vec<SearchDoc>,
     out: &std::path::Path,
     js_twins: bool,
 ) -> Result<IndexStats, SearchError> {
@@ -129,7 +129,7 @@ pub fn write_index(
 
 /// The client index's files in memory, as paths from the site's root (`search/manifest.bin`, …), for a
 /// server that holds the site in memory.
-pub fn index_files(docs: &[SearchDoc]) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+pub fn index_files(docs: Vec<SearchDoc>) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
     let built = index::build(docs)?;
     let (files, _) = export::files(&built, false);
     Ok(files
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn empty_corpus_writes_a_queryable_index() {
         let dir = std::env::temp_dir().join(format!("kizuna-search-empty-{}", std::process::id()));
-        let stats = write_index(&[], &dir, true).unwrap();
+        let stats = write_index(Vec::new(), &dir, true).unwrap();
         assert_eq!(stats.documents, 0);
         let (total, hits) = query(&dir, "water", &QueryOptions::default()).unwrap();
         assert_eq!((total, hits.len()), (0, 0));

@@ -583,7 +583,7 @@ impl Engine {
     /// Writes the search index of the last good build and serves it; returns the paths that changed.
     pub fn refresh_search(&mut self) -> Vec<String> {
         match self.take_search() {
-            Some((generation, docs)) => match write_search_index(&docs) {
+            Some((generation, docs)) => match write_search_index(docs) {
                 Ok(files) => self.apply_search(generation, files),
                 Err(e) => {
                     eprintln!("error: {e}; the search index served before stays");
@@ -639,7 +639,7 @@ fn is_search_index(path: &str) -> bool {
 /// The search index of `docs` as files (what [`Engine::apply_search`] takes), built in memory by the same
 /// index builder `kizuna build` writes from.
 pub fn write_search_index(
-    docs: &[crate::search::SearchDoc],
+    docs: Vec<crate::search::SearchDoc>,
 ) -> Result<Vec<render::OutputFile>, crate::search::SearchError> {
     crate::search::index_files(docs)
 }

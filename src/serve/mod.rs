@@ -174,7 +174,7 @@ fn builder(
                             indexing = true;
                             let tx = index_tx.clone();
                             std::thread::spawn(move || {
-                                let _ = tx.send((generation, write_search_index(&docs)));
+                                let _ = tx.send((generation, write_search_index(docs)));
                             });
                         }
                     }
@@ -222,7 +222,7 @@ const INDEX_POLL: Duration = Duration::from_millis(50);
 /// Writes and serves the search index right away (the first build).
 fn refresh_search(engine: &mut Engine, shared: &Shared) {
     if let Some((generation, docs)) = engine.take_search() {
-        let files = write_search_index(&docs);
+        let files = write_search_index(docs);
         serve_search(engine, shared, generation, files);
     }
 }
