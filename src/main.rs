@@ -245,7 +245,7 @@ fn main() -> ExitCode {
             open,
         }),
         // Every page is rendered (a template error is a problem too), and dropped as soon as it is made.
-        Command::Check { site } => match pipeline::run(&options(&site), &mut |_| Ok(())) {
+        Command::Check { site } => match pipeline::run(&options(&site), &mut |_| Ok(()), false) {
             Ok(g) => {
                 print_all(&g.warnings);
                 eprintln!(

@@ -54,14 +54,10 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// Frees what only the render needed once the pages are written — the sources of pages and the HTML of
-    /// their bodies — so that the search index is built in the memory they took. Search reads titles,
-    /// front matter and the bodies' text, which stay.
+    /// Frees what only the render needed once the pages are written — the HTML of their bodies — so that
+    /// the search index is built in the memory it took. Search reads titles, front matter and the bodies'
+    /// text, which stay.
     fn release_written(&mut self) {
-        for p in &mut self.site.pages {
-            p.doc.source = String::new();
-            p.doc.body_offset = 0;
-        }
         for b in self
             .bodies
             .pages
@@ -77,18 +73,28 @@ impl Generated {
 /// file and line.
 pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     let mut files = Vec::new();
-    let mut g = run(opts, &mut |batch| {
-        files.extend(batch);
-        Ok(())
-    })?;
+    let mut g = run(
+        opts,
+        &mut |batch| {
+            files.extend(batch);
+            Ok(())
+        },
+        true,
+    )?;
     files.sort_by(|a: &OutputFile, b: &OutputFile| a.0.cmp(&b.0));
     g.files = files;
     Ok(g)
 }
 
 /// Runs every stage but the write; rendered files go to `sink` in batches as they are made (the returned
-/// [`Generated::files`] is empty). Errors come back all at once, sorted by file and line.
-pub fn run(opts: &Options, sink: &mut render::Sink) -> Result<Generated, Vec<Diagnostic>> {
+/// [`Generated::files`] is empty). Without `keep_sources`, the pages' sources are freed once their Markdown
+/// is rendered: nothing after needs them, and a large site's sources are a third of what a build holds.
+/// Errors come back all at once, sorted by file and line.
+pub fn run(
+    opts: &Options,
+    sink: &mut render::Sink,
+    keep_sources: bool,
+) -> Result<Generated, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, f64)>| {
@@ -101,7 +107,7 @@ pub fn run(opts: &Options, sink: &mut render::Sink) -> Result<Generated, Vec<Dia
     let (parsed, d) = content::parse_all(loaded.markdown, &config, opts.drafts);
     diagnostics.extend(d);
     lap("parse", &mut timings);
-    let (site, d) = site::link(parsed, &config);
+    let (mut site, d) = site::link(parsed, &config);
     diagnostics.extend(d);
     let mut translation_report = translations::report(&site);
     diagnostics.append(&mut translation_report.diagnostics);
@@ -112,6 +118,12 @@ pub fn run(opts: &Options, sink: &mut render::Sink) -> Result<Generated, Vec<Dia
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostic::sort(&mut diagnostics);
         return Err(diagnostics);
+    }
+    if !keep_sources {
+        for p in &mut site.pages {
+            p.doc.source = String::new();
+            p.doc.body_offset = 0;
+        }
     }
     let mut paths = Vec::new();
     let d = render::render_into(
@@ -371,10 +383,14 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     check_output(opts).map_err(|d| vec![d])?;
     let mut staging = output::Staging::new(&opts.output).map_err(|d| vec![d])?;
     let mut files = 0;
-    let mut g = run(opts, &mut |batch| {
-        files += batch.len();
-        staging.files(&batch)
-    })?;
+    let mut g = run(
+        opts,
+        &mut |batch| {
+            files += batch.len();
+            staging.files(&batch)
+        },
+        false,
+    )?;
     g.release_written();
     let clock = Instant::now();
     staging

@@ -332,7 +332,7 @@ pub fn layout(built: &Built) -> Files {
             let mut b = Vec::new();
             put_str(&mut b, &d.url);
             put_str(&mut b, &analyse::normalise(&d.title));
-            put_str(&mut b, &excerpt_source(&d.description, &d.body));
+            put_str(&mut b, &built.excerpts[i]);
             (format!("d/{i}.bin"), b)
         })
         .collect();

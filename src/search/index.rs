@@ -3,6 +3,7 @@
 //! and BM25 statistics are read back from tantivy's index to produce per-term postings with
 //! impacts (the weighted BM25 tf part of every field), ready for export.
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use tantivy::postings::Postings;
@@ -31,8 +32,10 @@ pub const FIELDS: [(&str, f32); 5] = [
 
 /// The analysed index, in export order.
 pub struct Built {
-    /// Documents numbered by (lang, kind, url).
+    /// Documents numbered by (lang, kind, url). Their bodies went to the index and are empty here.
     pub docs: Vec<SearchDoc>,
+    /// Each document's excerpt source ([`super::export::excerpt_source`]), in document order.
+    pub excerpts: Vec<String>,
     /// Terms in byte order, each with its postings (doc number, impact 1..=63).
     pub terms: Vec<(String, Vec<(u32, u8)>)>,
 }
@@ -84,7 +87,10 @@ impl tantivy::tokenizer::TokenStream for KizunaTokenStream {
     }
 }
 
-/// The texts of each field of a document, in [`FIELDS`] order.
+/// The place of the body in [`FIELDS`]: [`build`] moves it into the index itself.
+const BODY: usize = 3;
+
+/// The texts of each field of a document, in [`FIELDS`] order, but the body's ([`BODY`]).
 fn field_texts(d: &SearchDoc) -> [Vec<&str>; 5] {
     let mut facets: Vec<&str> = d.cities.iter().map(String::as_str).collect();
     facets.extend(d.fields.iter().map(String::as_str));
@@ -92,7 +98,7 @@ fn field_texts(d: &SearchDoc) -> [Vec<&str>; 5] {
         vec![d.title.as_str()],
         d.headings.iter().map(String::as_str).collect(),
         vec![d.description.as_str()],
-        vec![d.body.as_str()],
+        Vec::new(),
         facets,
     ]
 }
@@ -125,14 +131,21 @@ pub fn build(mut docs: Vec<SearchDoc>) -> Result<Built, SearchError> {
     // Analysis is the expensive part: tantivy's indexing threads run the analyser, one per core.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, threads * (48 << 20))?;
-    for (i, d) in docs.iter().enumerate() {
+    // The body, the largest part, moves into the index: only its excerpt is kept.
+    let excerpts: Vec<String> = docs
+        .par_iter()
+        .map(|d| super::export::excerpt_source(&d.description, &d.body))
+        .collect();
+    for (i, d) in docs.iter_mut().enumerate() {
         let mut doc = TantivyDocument::new();
         doc.add_u64(ord, i as u64);
+        let body = std::mem::take(&mut d.body);
         for (f, texts) in fields.iter().zip(field_texts(d)) {
             for t in texts {
                 doc.add_text(*f, t);
             }
         }
+        doc.add_text(fields[BODY], body);
         writer.add_document(doc)?;
     }
     writer.commit()?;
@@ -211,7 +224,11 @@ pub fn build(mut docs: Vec<SearchDoc>) -> Result<Built, SearchError> {
             Some((term, merged))
         })
         .collect();
-    Ok(Built { docs, terms })
+    Ok(Built {
+        docs,
+        excerpts,
+        terms,
+    })
 }
 
 #[cfg(test)]
