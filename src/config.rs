@@ -48,6 +48,8 @@ pub struct Config {
     /// The top-level sections the main navigation lists, by folder name and in this order. Without it, the
     /// navigation lists the first [`NAV_LIMIT`] top-level sections by weight and title.
     pub nav: Option<Vec<String>>,
+    /// Raw HTML in page bodies: `safe` (sanitised, the default) or `trusted` (published as written).
+    pub raw_html: crate::markdown::RawHtml,
 }
 
 /// How many top-level sections the main navigation lists when `nav` does not choose them; a site with more
@@ -69,6 +71,7 @@ impl Default for Config {
             portable: false,
             search: true,
             nav: None,
+            raw_html: crate::markdown::RawHtml::Safe,
         }
     }
 }

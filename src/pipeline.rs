@@ -343,6 +343,7 @@ pub fn page_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Ve
         file: &p.doc.file,
         rel: &p.doc.rel,
         smart_punctuation: site.config.smart_punctuation,
+        raw_html: site.config.raw_html,
     };
     markdown::render(&input, resolver, &root_of(&p.path))
 }
@@ -363,6 +364,7 @@ pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered,
                 file: &f.file,
                 rel: &rel,
                 smart_punctuation: site.config.smart_punctuation,
+                raw_html: site.config.raw_html,
             };
             markdown::render(&input, resolver, &root_of(&s.path))
         }

@@ -2,6 +2,7 @@
 //! ids and a table of contents, highlighted code, and links to other `.md` files rewritten to page URLs.
 
 mod highlight;
+pub mod sanitize;
 
 pub use highlight::highlight;
 
@@ -39,6 +40,19 @@ pub struct Input<'a> {
     /// The file's path relative to the content directory, to resolve relative links.
     pub rel: &'a str,
     pub smart_punctuation: bool,
+    /// What to do with raw HTML in the body.
+    pub raw_html: RawHtml,
+}
+
+/// What the markdown stage does with raw HTML in bodies (`raw_html:` in kizuna.yaml).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Sanitised: what could run code or change the page is removed, with a warning naming it.
+    #[default]
+    Safe,
+    /// Published as written, for sites that trust every author.
+    Trusted,
 }
 
 /// Resolves a content-relative `.md` path (`lessons/lesson-01.md`) to a site path (`lessons/lesson-01/`).
@@ -65,6 +79,17 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
     let mut used_ids = HashSet::new();
     let mut heading: Option<(usize, HeadingLevel, Option<String>)> = None;
     let mut code: Option<(String, String)> = None;
+    let safe = input.raw_html == RawHtml::Safe;
+    let mut raw = false;
+    let mut html_block: Option<usize> = None;
+    let report = |at: usize, what: &str, diagnostics: &mut Vec<Diagnostic>| {
+        diagnostics.push(
+            Diagnostic::warning(format!("raw HTML removed: {what}"))
+                .in_file(input.file)
+                .at_offset(input.source, input.body_offset + at)
+                .hint("kizuna removes scripts, event handlers, inline styles, frames, forms and javascript:/data: URLs from page bodies; a site that trusts all its authors sets `raw_html: trusted` in kizuna.yaml"),
+        );
+    };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         if let Some((lang, buf)) = code.as_mut() {
             match event {
@@ -80,6 +105,62 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
             continue;
         }
         match event {
+            Event::Start(Tag::HtmlBlock) => {
+                raw = true;
+                html_block = Some(range.start);
+                events.push(event);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let (true, Some(start)) = (safe, html_block.take()) {
+                    for (at, what) in sanitize::removed(&body[start..range.end]) {
+                        report(start + at, &what, &mut diagnostics);
+                    }
+                }
+                events.push(event);
+            }
+            Event::InlineHtml(ref t) => {
+                raw = true;
+                if safe {
+                    for (at, what) in sanitize::removed(t) {
+                        report(range.start + at, &what, &mut diagnostics);
+                    }
+                }
+                events.push(event);
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if safe && !sanitize::safe_destination(&dest_url) => {
+                report(range.start, "an image's unsafe URL", &mut diagnostics);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(""),
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if safe && !sanitize::safe_destination(&dest_url) => {
+                let scheme = dest_url
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                report(range.start, &format!("a {scheme}: link"), &mut diagnostics);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from("#"),
+                    title,
+                    id,
+                }));
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((events.len(), level, id.map(|i| i.to_string())));
                 events.push(Event::Text(CowStr::from("")));
@@ -160,11 +241,11 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                     id,
                 }));
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(ref t) | Event::Code(ref t) => {
                 if heading.is_none() {
-                    text.push_str(&t);
+                    text.push_str(t);
                 }
-                events.push(Event::Text(t));
+                events.push(event);
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
@@ -181,6 +262,9 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
     }
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    if raw && safe {
+        out = sanitize::clean(&out);
+    }
     (
         Rendered {
             html: out,
@@ -310,6 +394,7 @@ mod tests {
             file: Path::new("content/lessons/a.md"),
             rel: "lessons/a.md",
             smart_punctuation: true,
+            raw_html: RawHtml::Safe,
         };
         render(&input, &Map, "../../")
     }

@@ -32,6 +32,10 @@ pub struct ServeOptions {
 /// The path of the live-reload event stream.
 pub const EVENTS: &str = "/__kizuna/events";
 
+/// Where the live-reload client is served: a script file, not inline, so that it runs under the pages'
+/// Content-Security-Policy.
+pub const CLIENT_JS: &str = "/__kizuna/live.js";
+
 /// How long the watcher waits for a burst of saves to end before rebuilding.
 const QUIET: Duration = Duration::from_millis(25);
 /// The longest a rebuild waits while saves keep coming.
@@ -459,6 +463,13 @@ fn handle(shared: &Arc<Shared>, request: tiny_http::Request) {
         std::thread::spawn(move || events(&shared, request));
         return;
     }
+    if path_part == CLIENT_JS {
+        let response = tiny_http::Response::from_string(CLIENT)
+            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+            .with_header(header("Cache-Control", "no-store"));
+        let _ = request.respond(response);
+        return;
+    }
     let rel = match safe_path(path_part) {
         Ok(rel) => rel,
         Err(status) => {
@@ -681,7 +692,8 @@ pub fn content_type(name: &str) -> &'static str {
 /// The live-reload client: reloads when its page (or a stylesheet or script) changed, and shows an overlay
 /// with the diagnostics while the site does not build.
 const CLIENT: &str = r#"(function () {
-  var build = __BUILD__, notFound = __NOT_FOUND__;
+  var q = new URL(document.currentScript.src).searchParams;
+  var build = Number(q.get("build")), notFound = q.get("nf") === "1";
   var here = decodeURIComponent(location.pathname).replace(/^\//, "");
   if (here === "" || /\/$/.test(here)) here += "index.html";
   function overlay(html) {
@@ -714,13 +726,11 @@ const CLIENT: &str = r#"(function () {
   });
 })();"#;
 
-/// Puts the live-reload client before `</body>`.
+/// Puts the live-reload client before `</body>`, told the build the page belongs to.
 fn inject(mut html: Vec<u8>, build: u64, not_found: bool) -> Vec<u8> {
     let script = format!(
-        "<script data-kizuna-serve>{}</script>",
-        CLIENT
-            .replace("__BUILD__", &build.to_string())
-            .replace("__NOT_FOUND__", if not_found { "true" } else { "false" })
+        "<script data-kizuna-serve src=\"{CLIENT_JS}?build={build}&amp;nf={}\"></script>",
+        u8::from(not_found)
     );
     let at = find_last_ci(&html, b"</body>").unwrap_or(html.len());
     html.splice(at..at, script.into_bytes());
@@ -766,9 +776,10 @@ mod tests {
     fn injects_before_the_last_body_end() {
         let out = inject(b"<html><BODY>x</BODY></html>".to_vec(), 3, false);
         let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with("<html><BODY>x<script data-kizuna-serve>"));
+        assert!(s.starts_with(
+            "<html><BODY>x<script data-kizuna-serve src=\"/__kizuna/live.js?build=3&amp;nf=0\">"
+        ));
         assert!(s.ends_with("</script></BODY></html>"));
-        assert!(s.contains("var build = 3,"));
     }
 
     #[test]
