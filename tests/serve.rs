@@ -191,9 +191,16 @@ fn serves_pages_and_reloads_after_an_edit() {
         Some("text/html; charset=utf-8")
     );
     assert!(
-        home.body.contains("/__kizuna/events"),
+        home.body.contains("<script data-kizuna-serve src=\"/__kizuna/live.js?build="),
         "no live-reload script"
     );
+    // The client is a file, so that it runs under the pages' Content-Security-Policy.
+    let client = server.get("/__kizuna/live.js");
+    assert_eq!(
+        client.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(client.body.contains("/__kizuna/events"));
     let page = server.get("/notes/a/");
     assert!(page.body.contains("First text."));
     let events = server.events();
