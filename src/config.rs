@@ -50,6 +50,19 @@ pub struct Config {
     pub nav: Option<Vec<String>>,
     /// Raw HTML in page bodies: `safe` (sanitised, the default) or `trusted` (published as written).
     pub raw_html: crate::markdown::RawHtml,
+    /// Whether a broken link between pages fails the build (`error`, the default) or is a `warn`ing.
+    pub broken_links: Level,
+}
+
+/// How a class of problems is reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The build fails.
+    #[default]
+    Error,
+    /// The build goes on; the problem is listed.
+    Warn,
 }
 
 /// How many top-level sections the main navigation lists when `nav` does not choose them; a site with more
@@ -72,6 +85,7 @@ impl Default for Config {
             search: true,
             nav: None,
             raw_html: crate::markdown::RawHtml::Safe,
+            broken_links: Level::Error,
         }
     }
 }

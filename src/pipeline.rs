@@ -114,6 +114,7 @@ pub fn run(
     lap("link", &mut timings);
     let (bodies, d) = render_bodies(&site);
     diagnostics.extend(d);
+    diagnostics.extend(shortcode_summary(&site));
     lap("markdown", &mut timings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostic::sort(&mut diagnostics);
@@ -196,6 +197,36 @@ pub fn configure(opts: &Options) -> Result<(Config, Theme, Templates), Vec<Diagn
     let theme = theme::load(&opts.root, &config.theme)?;
     let templates = Templates::new(&theme)?;
     Ok((config, theme, templates))
+}
+
+/// One warning for all the Hugo shortcodes of a site, counted by name, at the first page that has one.
+fn shortcode_summary(site: &Site) -> Option<Diagnostic> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut first = None;
+    for p in &site.pages {
+        let names = markdown::shortcodes(p.doc.body());
+        if !names.is_empty() && first.is_none() {
+            first = Some(p);
+        }
+        for n in names {
+            *counts.entry(n).or_default() += 1;
+        }
+    }
+    let first = first?;
+    let total: usize = counts.values().sum();
+    let mut by_count: Vec<(&str, usize)> = counts.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let list: Vec<String> = by_count.iter().map(|(n, c)| format!("{n} ×{c}")).collect();
+    let at = first.doc.body_offset + first.doc.body().find("{{").unwrap_or(0);
+    Some(
+        Diagnostic::warning(format!(
+            "{total} Hugo shortcode(s) left as text, kizuna has none: {}",
+            list.join(", ")
+        ))
+        .in_file(&first.doc.file)
+        .at_offset(&first.doc.source, at)
+        .hint("the first is here; replace them with Markdown (links, images) or HTML, or leave them to show as written"),
+    )
 }
 
 /// The markdown stage: every body, with links resolved for the page's language and depth.
@@ -344,6 +375,7 @@ pub fn page_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Ve
         rel: &p.doc.rel,
         smart_punctuation: site.config.smart_punctuation,
         raw_html: site.config.raw_html,
+        broken_links_fail: site.config.broken_links == crate::config::Level::Error,
     };
     markdown::render(&input, resolver, &root_of(&p.path))
 }
@@ -365,6 +397,7 @@ pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered,
                 rel: &rel,
                 smart_punctuation: site.config.smart_punctuation,
                 raw_html: site.config.raw_html,
+                broken_links_fail: site.config.broken_links == crate::config::Level::Error,
             };
             markdown::render(&input, resolver, &root_of(&s.path))
         }

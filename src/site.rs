@@ -3,7 +3,7 @@
 //! immutable once built; later stages only read it.
 
 use crate::config::Config;
-use crate::content::schema::{Kind, SortBy};
+use crate::content::schema::{Kind, KindData, SortBy};
 use crate::content::{Document, Parsed, SectionFile};
 use crate::diagnostic::{nearest, Diagnostic};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -328,7 +328,15 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     let mut pages = Vec::with_capacity(documents.len());
     for doc in documents {
         let slug = doc.common.slug.clone().unwrap_or_else(|| doc.id.clone());
-        let path = join_path(&config.lang_prefix(&doc.lang), &doc.dir, &slug);
+        // A plain page's own `url` (Hugo's and Zola's key) replaces its folder and slug.
+        let own_url = match &doc.data {
+            KindData::Page(p) => p.url.as_deref().map(|u| u.trim_matches('/')),
+            _ => None,
+        };
+        let path = match own_url {
+            Some(u) => join_path(&config.lang_prefix(&doc.lang), "", u),
+            None => join_path(&config.lang_prefix(&doc.lang), &doc.dir, &slug),
+        };
         if let Some(first) = owners.get(&path) {
             diagnostics.push(
                 doc.diagnostic_at(

@@ -54,6 +54,14 @@ fn check_site(base: &str) {
         }
     );
     let mut b = Browser::open(&lesson, "lesson-01");
+    // Every document records what its Content-Security-Policy blocks: the theme must work under it.
+    b.cdp.call("Page.enable", serde_json::json!({}));
+    let installed = b.cdp.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));" }),
+    );
+    assert!(installed["identifier"].is_string(), "{installed}");
+    b.goto(&lesson);
     b.cdp.wait_for(
         "the lesson",
         "location.href.includes('lesson-01') && document.readyState === 'complete'",
@@ -91,6 +99,11 @@ fn check_site(base: &str) {
             .as_array()
             .is_some_and(|v| v.len() == 1 && v[0] != "none"),
         "{versions}"
+    );
+    assert_eq!(
+        b.cdp.eval("window.__csp"),
+        serde_json::json!([]),
+        "blocked by the CSP"
     );
     // The results stay inside the window (the box sits at its right edge).
     assert_eq!(
@@ -260,6 +273,11 @@ fn check_site(base: &str) {
         "(delete window.DecompressionStream, kizunaSearch('Takakura', { limit: 1 })).then(r => [typeof kizunaInflate, r.results[0].url])",
     );
     assert_eq!(old, serde_json::json!(["function", "/lessons/lesson-04/"]));
+    assert_eq!(
+        b.cdp.eval("window.__csp"),
+        serde_json::json!([]),
+        "blocked by the CSP"
+    );
 }
 
 #[test]

@@ -80,10 +80,12 @@ fn all_problems_of_a_build_are_reported() {
     let out = kizuna(&["check", "--root", tmp.path().to_str().unwrap()]);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("content/a.md:3:7"), "{stderr}");
+    // An unknown key on a plain page is kept for templates; a near-typo of a field is a warning.
     assert!(stderr.contains("content/b.md:3:1"), "{stderr}");
+    assert!(stderr.contains("did you mean `tags`?"), "{stderr}");
     assert!(stderr.contains("content/c.md:4:1"), "{stderr}");
     assert!(
-        stderr.ends_with("check found problems: 3 error(s), 0 warning(s)\n"),
+        stderr.ends_with("check found problems: 2 error(s), 1 warning(s)\n"),
         "{stderr}"
     );
 }

@@ -191,7 +191,8 @@ fn serves_pages_and_reloads_after_an_edit() {
         Some("text/html; charset=utf-8")
     );
     assert!(
-        home.body.contains("<script data-kizuna-serve src=\"/__kizuna/live.js?build="),
+        home.body
+            .contains("<script data-kizuna-serve src=\"/__kizuna/live.js?build="),
         "no live-reload script"
     );
     // The client is a file, so that it runs under the pages' Content-Security-Policy.

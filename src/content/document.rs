@@ -178,8 +178,9 @@ fn parse_section(f: SourceFile, config: &Config) -> Result<SectionFile, Diagnost
     let (dir, name) = dir_and_name(&f.rel);
     let (_, lang) = split_name(name, config);
     let split = frontmatter::split(&f.text).map_err(|d| d.in_file(&f.display))?;
-    let meta = schema::parse_section(split.yaml)
-        .map_err(|e| yaml_diagnostic(&e, &f.text, &f.display, split.yaml_line_offset))?;
+    let yaml = split.as_yaml(&f.text).map_err(|d| d.in_file(&f.display))?;
+    let meta = schema::parse_section(&yaml)
+        .map_err(|e| front_matter_error(&e, &split, &f.text, &f.display))?;
     let lang = lang
         .or(meta.lang.as_deref())
         .filter(|l| config.has_language(l))
@@ -206,9 +207,12 @@ fn parse_page(
     let (id, suffix_lang) = split_name(name, config);
     let kind = kind_of(dir, kinds);
     let split = frontmatter::split(&f.text).map_err(|d| vec![d.in_file(&f.display)])?;
-    let (common, data) = schema::parse(kind, split.yaml).map_err(|e| {
+    let yaml = split
+        .as_yaml(&f.text)
+        .map_err(|d| vec![d.in_file(&f.display)])?;
+    let (common, data) = schema::parse(kind, &yaml).map_err(|e| {
         vec![explain_kind(
-            yaml_diagnostic(&e, &f.text, &f.display, split.yaml_line_offset),
+            front_matter_error(&e, &split, &f.text, &f.display),
             kind,
         )]
     })?;
@@ -255,6 +259,33 @@ fn parse_page(
             );
         }
     }
+    if let KindData::Page(page) = &doc.data {
+        let keys: Vec<String> = page.extra.keys().cloned().collect();
+        for (key, field) in schema::near_misses(&keys) {
+            problems.push(
+                doc.diagnostic_at(
+                    Diagnostic::warning(format!(
+                        "`{key}` is kept in `extra`, but looks like a typo"
+                    )),
+                    &key,
+                    None,
+                )
+                .hint(format!("did you mean `{field}`?")),
+            );
+        }
+        if let Some(url) = page.url.as_deref() {
+            if let Err(why) = check_url(url) {
+                problems.push(
+                    doc.diagnostic_at(
+                        Diagnostic::error(format!("unsafe url `{url}`: {why}")),
+                        "url",
+                        Some(url),
+                    )
+                    .hint("`url` is a path inside the site, e.g. `/guide/install/`"),
+                );
+            }
+        }
+    }
     if kind != Kind::Page && doc.common.title.is_none() {
         problems.push(
             Diagnostic::error("missing required field `title`")
@@ -298,6 +329,40 @@ fn parse_page(
         return Err(problems);
     }
     Ok(Some((doc, problems)))
+}
+
+/// A front matter error at its line; for TOML front matter, whose converted YAML has other lines, at the
+/// front matter's first line.
+fn front_matter_error(
+    e: &serde_yaml::Error,
+    split: &frontmatter::Split,
+    source: &str,
+    file: &std::path::Path,
+) -> Diagnostic {
+    if split.toml {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        Diagnostic::error(message.to_string())
+            .in_file(file)
+            .at(source, 2, 1)
+    } else {
+        yaml_diagnostic(e, source, file, split.yaml_line_offset)
+    }
+}
+
+/// Whether a page's own `url` stays inside the site: path segments, none of them `.` or `..`.
+fn check_url(url: &str) -> Result<(), String> {
+    let path = url.trim_matches('/');
+    if url.contains("://") || url.starts_with("//") {
+        return Err("it leaves the site".into());
+    }
+    if path.split('/').any(|s| s == "." || s == "..") {
+        return Err("it climbs out of the site".into());
+    }
+    if path.contains(['\\', '?', '#']) || path.chars().any(char::is_control) {
+        return Err("it has `\\`, `?`, `#` or a control character".into());
+    }
+    Ok(())
 }
 
 /// Adds the kind to a schema error, so that a contributor knows which schema applies.

@@ -1,12 +1,15 @@
-//! Splits a Markdown file into its YAML front matter and its body.
+//! Splits a Markdown file into its front matter — YAML between `---` lines, or TOML between `+++` lines as
+//! Zola and Hugo write it — and its body.
 
 use crate::diagnostic::Diagnostic;
 
 /// The two parts of a content file, with where each starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split<'a> {
-    /// The YAML between the `---` lines (empty when the file has none).
+    /// The front matter between the fences (empty when the file has none).
     pub yaml: &'a str,
+    /// Whether the front matter is TOML (`+++` fences) rather than YAML.
+    pub toml: bool,
     /// How many lines of the file come before the YAML.
     pub yaml_line_offset: usize,
     /// The Markdown after the closing `---`.
@@ -20,9 +23,12 @@ pub fn split(source: &str) -> Result<Split<'_>, Diagnostic> {
     let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
     let text = &source[start..];
     let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    if text[..first_line_end].trim_end() != "---" {
+    let opening = text[..first_line_end].trim_end();
+    let toml = opening == "+++";
+    if opening != "---" && !toml {
         return Ok(Split {
             yaml: "",
+            toml: false,
             yaml_line_offset: 0,
             body: text,
             body_offset: start,
@@ -32,10 +38,11 @@ pub fn split(source: &str) -> Result<Split<'_>, Diagnostic> {
     let mut offset = yaml_start;
     for line in source[yaml_start..].split_inclusive('\n') {
         let fence = line.trim_end();
-        if fence == "---" || fence == "..." {
+        if (!toml && (fence == "---" || fence == "...")) || (toml && fence == "+++") {
             let body_offset = offset + line.len();
             return Ok(Split {
                 yaml: &source[yaml_start..offset],
+                toml,
                 yaml_line_offset: 1,
                 body: &source[body_offset..],
                 body_offset,
@@ -46,7 +53,47 @@ pub fn split(source: &str) -> Result<Split<'_>, Diagnostic> {
     Err(Diagnostic::error("front matter is never closed")
         .at(source, 1, 1)
         .spanning(3)
-        .hint("add a line with `---` after the last front matter field"))
+        .hint(format!(
+            "add a line with `{opening}` after the last front matter field"
+        )))
+}
+
+impl Split<'_> {
+    /// The front matter as YAML: itself, or the TOML front matter converted (a TOML syntax error points at
+    /// its place in `source`, the whole file).
+    pub fn as_yaml(&self, source: &str) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        if !self.toml {
+            return Ok(std::borrow::Cow::Borrowed(self.yaml));
+        }
+        let value: toml::Table = toml::from_str(self.yaml).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start);
+            let start = self.yaml.as_ptr() as usize - source.as_ptr() as usize;
+            Diagnostic::error(format!("invalid TOML front matter: {}", e.message()))
+                .at_offset(source, start + at)
+                .hint("TOML front matter is `key = value` lines between `+++` fences")
+        })?;
+        let yaml = serde_yaml::to_string(&to_yaml(toml::Value::Table(value)))
+            .map_err(|e| Diagnostic::error(format!("TOML front matter cannot be read: {e}")))?;
+        Ok(std::borrow::Cow::Owned(yaml))
+    }
+}
+
+/// A TOML value as YAML; dates and times become the text they are written as (`2019-01-01`).
+fn to_yaml(v: toml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value as Y;
+    match v {
+        toml::Value::String(s) => Y::String(s),
+        toml::Value::Integer(i) => Y::Number(i.into()),
+        toml::Value::Float(f) => Y::Number(f.into()),
+        toml::Value::Boolean(b) => Y::Bool(b),
+        toml::Value::Datetime(d) => Y::String(d.to_string()),
+        toml::Value::Array(a) => Y::Sequence(a.into_iter().map(to_yaml).collect()),
+        toml::Value::Table(t) => Y::Mapping(
+            t.into_iter()
+                .map(|(k, v)| (Y::String(k), to_yaml(v)))
+                .collect(),
+        ),
+    }
 }
 
 /// Finds where a top-level front matter `key` is written in `source`, and within its value (on the key's line

@@ -231,7 +231,8 @@ fn default_lines() -> u8 {
 }
 
 /// Fields every kind accepts.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Common {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -312,9 +313,107 @@ macro_rules! kind {
 }
 
 kind!(
-    /// A plain page: the common fields only.
-    RawPage => PageData {}
+    /// A plain page: the common fields, and whatever else its front matter holds in `extra` for templates
+    /// (Zola's `extra`, Hugo's `params`), so that trees written for other generators build.
+    RawPage => PageData {
+        #[serde(default)] extra: std::collections::BTreeMap<String, serde_yaml::Value>,
+        #[serde(default)] url: Option<String>,
+    }
 );
+
+/// Keys of Hugo and Zola front matter that mean one of kizuna's fields, and which one.
+const FOREIGN_FIELDS: &[(&str, &str)] = &[
+    ("alias", "aliases"),
+    ("categories", "tags"),
+    ("lastmod", "updated"),
+    ("publishDate", "date"),
+    ("pubdate", "date"),
+    ("params", "extra"),
+];
+
+/// Reads a plain page's front matter leniently: Hugo's and Zola's keys become kizuna's fields
+/// ([`FOREIGN_FIELDS`]; Zola's `taxonomies` give tags), and every other key goes to `extra`.
+fn lenient_page(yaml: &str) -> Result<RawPage, serde_yaml::Error> {
+    use serde_yaml::Value;
+    let map: serde_yaml::Mapping = serde_yaml::from_str(yaml)?;
+    let mut known = serde_yaml::Mapping::new();
+    let mut extra = serde_yaml::Mapping::new();
+    let mut tags: Vec<Value> = Vec::new();
+    for (k, v) in map {
+        let key = k.as_str().unwrap_or_default().to_string();
+        let mapped = FOREIGN_FIELDS
+            .iter()
+            .find(|(f, _)| *f == key)
+            .map(|(_, to)| *to);
+        match (key.as_str(), mapped) {
+            ("tags", _) | (_, Some("tags")) => match v {
+                Value::Sequence(s) => tags.extend(s),
+                Value::Null => {}
+                other => tags.push(other),
+            },
+            ("taxonomies", _) => {
+                if let Value::Mapping(t) = &v {
+                    for list in t.values() {
+                        if let Value::Sequence(s) = list {
+                            tags.extend(s.iter().cloned());
+                        }
+                    }
+                }
+                extra.insert(k, v);
+            }
+            ("extra", _) | (_, Some("extra")) => {
+                if let Value::Mapping(m) = v {
+                    extra.extend(m);
+                }
+            }
+            ("aliases", _) | (_, Some("aliases")) => {
+                let list = match v {
+                    Value::Sequence(s) => s,
+                    Value::Null => Vec::new(),
+                    other => vec![other],
+                };
+                match known.get_mut("aliases") {
+                    Some(Value::Sequence(s)) => s.extend(list),
+                    _ => {
+                        known.insert("aliases".into(), Value::Sequence(list));
+                    }
+                }
+            }
+            (_, Some(to)) => {
+                if !known.contains_key(to) {
+                    known.insert(to.into(), v);
+                }
+            }
+            (k2, None) if COMMON_FIELDS.contains(&k2) || k2 == "url" => {
+                known.insert(k, v);
+            }
+            _ => {
+                extra.insert(k, v);
+            }
+        }
+    }
+    if !tags.is_empty() {
+        known.insert("tags".into(), Value::Sequence(tags));
+    }
+    known.insert("extra".into(), Value::Mapping(extra));
+    serde_yaml::from_value(Value::Mapping(known)).map_err(|e| {
+        // A value of the wrong type: read the text again for the fields alone, which says where it is.
+        serde_yaml::from_str::<Common>(yaml).err().unwrap_or(e)
+    })
+}
+
+/// Front matter keys of a plain page that look like a typo of one of kizuna's fields: (key, field).
+pub fn near_misses(keys: &[String]) -> Vec<(String, &'static str)> {
+    keys.iter()
+        .filter_map(|k| {
+            let lower = k.to_lowercase();
+            COMMON_FIELDS
+                .iter()
+                .find(|f| lower != **f && strsim::levenshtein(&lower, f) == 1)
+                .map(|f| (k.clone(), *f))
+        })
+        .collect()
+}
 
 kind!(
     /// A city: Kitakyushu or one of its partners.
@@ -426,7 +525,25 @@ pub struct SectionMeta {
     pub translated_from: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Other keys (Hugo's `linkTitle` or `cascade`, Zola's `template` or `[extra]`), kept for templates.
+    #[serde(default)]
+    pub extra: std::collections::BTreeMap<String, serde_yaml::Value>,
 }
+
+/// The keys of a section's front matter that [`SectionMeta`] reads itself.
+const SECTION_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "kind",
+    "sort_by",
+    "paginate_by",
+    "weight",
+    "draft",
+    "lang",
+    "status",
+    "translated_from",
+    "aliases",
+];
 
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -506,7 +623,7 @@ pub fn parse(kind: Kind, yaml: &str) -> Result<(Common, KindData), serde_yaml::E
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     Ok(match kind {
         Kind::Page => {
-            let (c, d) = serde_yaml::from_str::<RawPage>(yaml)?.split();
+            let (c, d) = lenient_page(yaml)?.split();
             (c, KindData::Page(d))
         }
         Kind::City => {
@@ -537,9 +654,39 @@ pub fn parse(kind: Kind, yaml: &str) -> Result<(Common, KindData), serde_yaml::E
 }
 
 /// Parses the front matter of a section's `_index.md`.
+/// Keys kizuna does not know go to `extra`, so that sections written for Hugo or Zola build; Zola's other
+/// orders become the nearest of kizuna's (`update_date` → date, `slug` and `none` → title).
 pub fn parse_section(yaml: &str) -> Result<SectionMeta, serde_yaml::Error> {
+    use serde_yaml::Value;
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml)
+    let map: serde_yaml::Mapping = serde_yaml::from_str(yaml)?;
+    let mut known = serde_yaml::Mapping::new();
+    let mut extra = serde_yaml::Mapping::new();
+    for (k, v) in map {
+        match k.as_str() {
+            Some("sort_by") => {
+                let order = match v.as_str() {
+                    Some("update_date") => Value::from("date"),
+                    Some("slug" | "none") => Value::from("title"),
+                    _ => v,
+                };
+                known.insert(k, order);
+            }
+            Some("extra") => {
+                if let Value::Mapping(m) = v {
+                    extra.extend(m);
+                }
+            }
+            Some(key) if SECTION_FIELDS.contains(&key) => {
+                known.insert(k, v);
+            }
+            _ => {
+                extra.insert(k, v);
+            }
+        }
+    }
+    known.insert("extra".into(), Value::Mapping(extra));
+    serde_yaml::from_value(Value::Mapping(known))
 }
 
 #[cfg(test)]
@@ -561,10 +708,26 @@ mod tests {
     }
 
     #[test]
-    fn unknown_field_is_rejected_with_location() {
-        let err = parse(Kind::Page, "title: A\ntagz: [a]\n").unwrap_err();
+    fn unknown_field_of_a_typed_kind_is_rejected_with_location() {
+        let err = parse(Kind::City, "title: A\ncountry: X\ntagz: [a]\n").unwrap_err();
         assert!(err.to_string().starts_with("unknown field `tagz`"));
-        assert_eq!(err.location().unwrap().line(), 2);
+        assert_eq!(err.location().unwrap().line(), 3);
+    }
+
+    #[test]
+    fn a_plain_page_reads_hugo_and_zola_front_matter() {
+        let yaml = "title: A\nlinkTitle: Short\ncategories: [docs]\ntags: [x]\nalias: /old/\npublishDate: 2019-09-20T12:31:00Z\nparams: { color: red }\ntaxonomies: { authors: [kim] }\ntagz: [oops]\nurl: /guide/a/\n";
+        let (common, data) = parse(Kind::Page, yaml).unwrap();
+        assert_eq!(common.tags, ["docs", "x", "kim"]);
+        assert_eq!(common.aliases, ["/old/"]);
+        assert_eq!(common.date.unwrap().iso(), "2019-09-20");
+        let KindData::Page(p) = data else { panic!() };
+        assert_eq!(p.url.as_deref(), Some("/guide/a/"));
+        for key in ["linkTitle", "color", "tagz", "taxonomies"] {
+            assert!(p.extra.contains_key(key), "{key}: {:?}", p.extra);
+        }
+        let keys: Vec<String> = p.extra.keys().cloned().collect();
+        assert_eq!(near_misses(&keys), [("tagz".to_string(), "tags")]);
     }
 
     #[test]

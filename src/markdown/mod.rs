@@ -42,6 +42,8 @@ pub struct Input<'a> {
     pub smart_punctuation: bool,
     /// What to do with raw HTML in the body.
     pub raw_html: RawHtml,
+    /// Whether a broken link fails the build (`broken_links: error`, the default) or only warns.
+    pub broken_links_fail: bool,
 }
 
 /// What the markdown stage does with raw HTML in bodies (`raw_html:` in kizuna.yaml).
@@ -220,16 +222,21 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                     Err(why) => {
                         let offset = input.body_offset + range.start;
                         let span = input.source[offset..].find(')').map(|e| e + 1).unwrap_or(1);
+                        let message = format!("broken link to `{dest_url}`");
                         diagnostics.push(
-                            Diagnostic::error(format!("broken link to `{dest_url}`"))
-                                .in_file(input.file)
-                                .at_offset(input.source, offset)
-                                .spanning(
-                                    input.source[offset..offset + span.min(body.len())]
-                                        .chars()
-                                        .count(),
-                                )
-                                .hint(why),
+                            if input.broken_links_fail {
+                                Diagnostic::error(message)
+                            } else {
+                                Diagnostic::warning(message)
+                            }
+                            .in_file(input.file)
+                            .at_offset(input.source, offset)
+                            .spanning(
+                                input.source[offset..offset + span.min(body.len())]
+                                    .chars()
+                                    .count(),
+                            )
+                            .hint(why),
                         );
                         dest_url
                     }
@@ -291,6 +298,30 @@ pub fn fragment(text: &str) -> String {
     out
 }
 
+/// The names of the Hugo shortcodes (`{{< name … >}}`, `{{% name … %}}`) a body calls, closing tags
+/// not counted. kizuna has no shortcodes: they stay in the page as text.
+pub fn shortcodes(body: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("{{") {
+        rest = &rest[at + 2..];
+        let Some(inner) = rest.strip_prefix('<').or_else(|| rest.strip_prefix('%')) else {
+            continue;
+        };
+        let inner = inner.trim_start();
+        if inner.starts_with('/') {
+            continue;
+        }
+        let len = inner
+            .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '/'))
+            .unwrap_or(inner.len());
+        if len > 0 {
+            names.push(&inner[..len]);
+        }
+    }
+    names
+}
+
 /// The text of inline events.
 fn plain(events: &[Event]) -> String {
     let mut s = String::new();
@@ -318,7 +349,8 @@ fn rewrite(dest: &str, from_rel: &str, resolver: &dyn Resolve) -> Result<Option<
     if !path.ends_with(".md") {
         return Ok(None);
     }
-    let target = if let Some(abs) = path.strip_prefix('/') {
+    // Zola's internal links: `@/` is the content folder.
+    let target = if let Some(abs) = path.strip_prefix("@/").or_else(|| path.strip_prefix('/')) {
         normalize(abs)
     } else {
         let dir = from_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
@@ -395,6 +427,7 @@ mod tests {
             rel: "lessons/a.md",
             smart_punctuation: true,
             raw_html: RawHtml::Safe,
+            broken_links_fail: true,
         };
         render(&input, &Map, "../../")
     }
@@ -416,6 +449,23 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn zola_internal_links_resolve_from_the_content_folder() {
+        let (r, d) = run("See [it](@/cities/mandalay.md#history).\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html.contains("href=\"../../cities/mandalay/#history\""),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn hugo_shortcodes_are_found_by_name() {
+        let body = "{{< figure src=\"a.png\" >}} and {{% note %}}x{{% /note %}} {{<ref \"b.md\">}} {{ .Title }}";
+        assert_eq!(shortcodes(body), ["figure", "note", "ref"]);
     }
 
     #[test]
