@@ -140,6 +140,13 @@ pub fn run(
     );
     diagnostics.extend(d);
     diagnostics.extend(copied_over_generated(&paths, &theme, &loaded.assets));
+    diagnostics.extend(broken_site_links(
+        &bodies,
+        &paths,
+        &theme,
+        &loaded.assets,
+        site.config.broken_links,
+    ));
     lap("render+write", &mut timings);
     diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -155,6 +162,52 @@ pub fn run(
         warnings: diagnostics,
         timings,
     })
+}
+
+/// Links and images of bodies to places of the site where nothing is published — a page that does not
+/// exist, a missing image — checked against every output path once the site is rendered.
+fn broken_site_links(
+    bodies: &Bodies,
+    paths: &[String],
+    theme: &Theme,
+    assets: &[Asset],
+    level: crate::config::Level,
+) -> Vec<Diagnostic> {
+    let published: std::collections::HashSet<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .chain(theme.statics.keys().map(String::as_str))
+        .chain(assets.iter().map(|a| a.rel.as_str()))
+        .collect();
+    let exists = |path: &str| {
+        let path = path.trim_end_matches('/');
+        published.contains(path)
+            || published.contains(format!("{path}/index.html").as_str())
+            || (path.is_empty() && published.contains("index.html"))
+    };
+    bodies
+        .pages
+        .iter()
+        .chain(&bodies.sections)
+        .flat_map(|b| &b.links)
+        .filter(|l| !exists(&l.path))
+        .map(|l| {
+            let mut d = l.at.clone();
+            d.severity = match level {
+                crate::config::Level::Error => diagnostic::Severity::Error,
+                crate::config::Level::Warn => diagnostic::Severity::Warning,
+            };
+            d.message = if l.image {
+                format!("image `{}` does not exist", l.written)
+            } else {
+                format!("broken link to `{}`", l.written)
+            };
+            d.hint(format!(
+                "nothing is published at `/{}`; a link starting with `/` is from the site's root, any other from the page's own URL",
+                l.path
+            ))
+        })
+        .collect()
 }
 
 /// Errors for files copied as they are (the theme's and the site's static files, files beside the content)
@@ -373,6 +426,7 @@ pub fn page_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Ve
         body_offset: p.doc.body_offset,
         file: &p.doc.file,
         rel: &p.doc.rel,
+        path: &p.path,
         smart_punctuation: site.config.smart_punctuation,
         raw_html: site.config.raw_html,
         broken_links_fail: site.config.broken_links == crate::config::Level::Error,
@@ -395,6 +449,7 @@ pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered,
                 body_offset: f.body_offset,
                 file: &f.file,
                 rel: &rel,
+                path: &s.path,
                 smart_punctuation: site.config.smart_punctuation,
                 raw_html: site.config.raw_html,
                 broken_links_fail: site.config.broken_links == crate::config::Level::Error,

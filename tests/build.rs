@@ -398,3 +398,54 @@ fn a_render_error_midway_leaves_previous_output_untouched() {
         .count();
     assert_eq!(leftovers, 0);
 }
+
+#[test]
+fn urls_that_differ_only_in_case_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "content/About.md",
+        "---\ntitle: About\n---\nOne.\n",
+    );
+    write(
+        dir.path(),
+        "content/about.md",
+        "---\ntitle: about\n---\nTwo.\n",
+    );
+    let o = build(dir.path(), &dir.path().join("public"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("differ only in case"), "{err}");
+    assert!(
+        err.contains("content/About.md (`About/index.html`)")
+            && err.contains("content/about.md (`about/index.html`)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn links_and_images_to_nothing_are_reported_where_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    write(r, "content/notes/_index.md", "---\ntitle: Notes\n---\n");
+    write(r, "content/notes/pic.png", "png");
+    write(r, "static/logo.svg", "<svg/>");
+    write(r, "content/notes/a.md", "---\ntitle: A\n---\nGood: [notes](/notes/), [home](/), ![logo](/logo.svg), ![pic](../pic.png), [b](../b/#part).\n\nBad: [gone](/programmes/nowhere/) and ![missing](missing.png).\n");
+    write(r, "content/notes/b.md", "---\ntitle: B\n---\n## Part\n");
+    let o = build(r, &r.join("public"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("error: broken link to `/programmes/nowhere/`\n --> content/notes/a.md:6:6"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: image `missing.png` does not exist\n --> content/notes/a.md:6:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("nothing is published at `/notes/a/missing.png`"),
+        "{err}"
+    );
+    assert!(err.contains("2 error(s)"), "{err}");
+}

@@ -29,6 +29,23 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// The text without markup, for search and summaries.
     pub text: String,
+    /// Links and images to other places of the site that are not `.md` files (`/programmes/x/`,
+    /// `../pic.png`), as site paths with their fragment, each with a diagnostic already pointing at it: the
+    /// pipeline checks them once every output path is known.
+    pub links: Vec<SiteLink>,
+}
+
+/// A link from a body to a path of the site, to check once the site is rendered.
+#[derive(Debug, Clone)]
+pub struct SiteLink {
+    /// The site path it points to (`programmes/x/`, `cities/pic.png`), without the fragment.
+    pub path: String,
+    /// What it was written as.
+    pub written: String,
+    /// Whether it is an image.
+    pub image: bool,
+    /// A diagnostic at the link, to be given its message if the link is broken.
+    pub at: Diagnostic,
 }
 
 /// What the markdown stage needs to know about the page it renders.
@@ -39,6 +56,8 @@ pub struct Input<'a> {
     pub file: &'a Path,
     /// The file's path relative to the content directory, to resolve relative links.
     pub rel: &'a str,
+    /// Where the page is published (`cities/dalian/`), to resolve links that are not `.md` files.
+    pub path: &'a str,
     pub smart_punctuation: bool,
     /// What to do with raw HTML in the body.
     pub raw_html: RawHtml,
@@ -79,6 +98,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
     let mut toc = Vec::new();
     let mut text = String::new();
     let mut used_ids = HashSet::new();
+    let mut links = Vec::new();
     let mut heading: Option<(usize, HeadingLevel, Option<String>)> = None;
     let mut code: Option<(String, String)> = None;
     let safe = input.raw_html == RawHtml::Safe;
@@ -163,6 +183,10 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                     id,
                 }));
             }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                links.extend(site_link(dest_url, input, range.start, true));
+                events.push(event);
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((events.len(), level, id.map(|i| i.to_string())));
                 events.push(Event::Text(CowStr::from("")));
@@ -218,7 +242,10 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
             }) => {
                 let dest = match rewrite(&dest_url, input.rel, resolver) {
                     Ok(Some(path)) => CowStr::from(format!("{root}{path}")),
-                    Ok(None) => dest_url,
+                    Ok(None) => {
+                        links.extend(site_link(&dest_url, input, range.start, false));
+                        dest_url
+                    }
                     Err(why) => {
                         let offset = input.body_offset + range.start;
                         let span = input.source[offset..].find(')').map(|e| e + 1).unwrap_or(1);
@@ -277,6 +304,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
             html: out,
             toc,
             text,
+            links,
         },
         diagnostics,
     )
@@ -331,6 +359,62 @@ fn plain(events: &[Event]) -> String {
         }
     }
     s
+}
+
+/// The site path a link or image that is not a `.md` file points to, when it points into the site: a
+/// root-relative one from the site's root, a relative one from the page's URL ([`Input::path`]), as a browser
+/// resolves it.
+fn site_link(dest: &str, input: &Input, at: usize, image: bool) -> Option<SiteLink> {
+    if dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with("//")
+        || dest.contains(':')
+        || dest.starts_with("{{")
+    {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    let joined = match path.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("{}{path}", input.path),
+    };
+    let normal = normalize(&joined)?;
+    let normal = if path.ends_with('/') && !normal.is_empty() {
+        format!("{normal}/")
+    } else {
+        normal
+    };
+    let offset = input.body_offset + at;
+    Some(SiteLink {
+        path: percent_decode(&normal),
+        written: dest.to_string(),
+        image,
+        at: Diagnostic::error("")
+            .in_file(input.file)
+            .at_offset(input.source, offset),
+    })
+}
+
+/// `%20` and the like decoded, as a server decodes a request path.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or("zz"), 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// Rewrites a link to a `.md` file. `Ok(None)` leaves the link alone (external, anchor, other files).
@@ -425,6 +509,7 @@ mod tests {
             body_offset: 16,
             file: Path::new("content/lessons/a.md"),
             rel: "lessons/a.md",
+            path: "lessons/a/",
             smart_punctuation: true,
             raw_html: RawHtml::Safe,
             broken_links_fail: true,

@@ -199,9 +199,29 @@ pub fn render_into(
 
 /// An error for every output path that two generated files would share: in a parallel write the winner
 /// would change from build to build, and the other file would be lost without a word.
+/// Paths that differ only in case collide too: on the FAT32 sticks teachers copy sites to, on macOS and
+/// on Windows, one would overwrite the other.
 pub fn collisions(mut origins: Vec<(String, String)>) -> Vec<Diagnostic> {
     origins.sort();
-    origins
+    let mut folded: Vec<(String, &str, &str)> = origins
+        .iter()
+        .map(|(p, o)| (p.to_lowercase(), p.as_str(), o.as_str()))
+        .collect();
+    folded.sort();
+    let by_case = folded
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.iter().any(|x| x.1 != g[0].1))
+        .map(|g| {
+            let names: Vec<String> = g.iter().map(|(_, p, o)| format!("{o} (`{p}`)")).collect();
+            Diagnostic::error(format!(
+                "{} files would be written to paths that differ only in case: {}",
+                g.len(),
+                names.join(", ")
+            ))
+            .hint("on case-insensitive disks (USB sticks, macOS, Windows) one would replace the other; rename one of them")
+        })
+        .collect::<Vec<_>>();
+    let mut found: Vec<Diagnostic> = origins
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|group| group.len() > 1)
         .map(|group| {
@@ -214,7 +234,9 @@ pub fn collisions(mut origins: Vec<(String, String)>) -> Vec<Diagnostic> {
             ))
             .hint("give one of them another slug, id, alias or file name, so that each output path is made once")
         })
-        .collect()
+        .collect();
+    found.extend(by_case);
+    found
 }
 
 /// What made an untemplated file, for collision errors: the page whose alias it redirects, or the feed or
