@@ -140,13 +140,22 @@ pub fn run(
     );
     diagnostics.extend(d);
     diagnostics.extend(copied_over_generated(&paths, &theme, &loaded.assets));
-    diagnostics.extend(broken_site_links(
-        &bodies,
-        &paths,
-        &theme,
-        &loaded.assets,
-        site.config.broken_links,
-    ));
+    // Only a complete render knows every path; after an error the list is partial.
+    let complete = !diagnostics.iter().any(Diagnostic::is_error);
+    diagnostics.extend(
+        complete
+            .then(|| {
+                broken_site_links(
+                    &bodies,
+                    &paths,
+                    &theme,
+                    &loaded.assets,
+                    site.config.broken_links,
+                )
+            })
+            .into_iter()
+            .flatten(),
+    );
     lap("render+write", &mut timings);
     diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {

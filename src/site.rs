@@ -217,7 +217,7 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
                         .filter(|s| !s.is_empty())
                         .map(title_case)
                         .unwrap_or_else(|| config.title.clone()),
-                    path: join_path(&config.lang_prefix(lang), &d, ""),
+                    path: join_path(&config.lang_prefix(lang), &d.to_lowercase(), ""),
                     dir: d.clone(),
                     lang: lang.to_string(),
                     file: None,
@@ -327,7 +327,13 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
     }
     let mut pages = Vec::with_capacity(documents.len());
     for doc in documents {
-        let slug = doc.common.slug.clone().unwrap_or_else(|| doc.id.clone());
+        // URLs made from file and folder names are lower case, as Hugo and Zola make them: links written
+        // for those trees work, and no two URLs differ only in case. A `slug` or `url` is kept as written.
+        let slug = doc
+            .common
+            .slug
+            .clone()
+            .unwrap_or_else(|| doc.id.to_lowercase());
         // A plain page's own `url` (Hugo's and Zola's key) replaces its folder and slug.
         let own_url = match &doc.data {
             KindData::Page(p) => p.url.as_deref().map(|u| u.trim_matches('/')),
@@ -335,7 +341,11 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         };
         let path = match own_url {
             Some(u) => join_path(&config.lang_prefix(&doc.lang), "", u),
-            None => join_path(&config.lang_prefix(&doc.lang), &doc.dir, &slug),
+            None => join_path(
+                &config.lang_prefix(&doc.lang),
+                &doc.dir.to_lowercase(),
+                &slug,
+            ),
         };
         if let Some(first) = owners.get(&path) {
             diagnostics.push(
@@ -371,8 +381,11 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         s.subsections.sort_by(|a, b| weights[*a].cmp(&weights[*b]));
     }
 
-    // Aliases must not collide with pages either.
-    for p in &pages {
+    // Aliases must not collide with pages either: the page is published, the redirect is not, and a
+    // warning says so (Hugo's documentation has such aliases; a site must not break over one).
+    let mut alias_owners: HashMap<String, String> = HashMap::new();
+    for p in &mut pages {
+        let mut shadowed = Vec::new();
         for alias in &p.doc.common.aliases {
             let clean = alias.trim_matches('/');
             if clean.split('/').any(|seg| seg == ".." || seg == ".") || clean.contains('\\') {
@@ -389,16 +402,33 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
                 diagnostics.push(
                     p.doc
                         .diagnostic_at(
-                            Diagnostic::error(format!(
-                                "alias `{alias}` is the URL of another page"
+                            Diagnostic::warning(format!(
+                                "alias `{alias}` is the URL of another page, so no redirect is written there"
                             )),
                             "aliases",
                             Some(alias),
                         )
-                        .hint(format!("{first} is published there")),
+                        .hint(format!("{first} is published there; remove the alias")),
                 );
+                shadowed.push(alias.clone());
+            } else if let Some(first) = alias_owners.get(clean) {
+                diagnostics.push(
+                    p.doc
+                        .diagnostic_at(
+                            Diagnostic::warning(format!(
+                                "alias `{alias}` is also an alias of another page, whose redirect is written there"
+                            )),
+                            "aliases",
+                            Some(alias),
+                        )
+                        .hint(format!("{first} has it too; keep it on one page")),
+                );
+                shadowed.push(alias.clone());
+            } else {
+                alias_owners.insert(clean.to_string(), p.doc.file.display().to_string());
             }
         }
+        p.doc.common.aliases.retain(|a| !shadowed.contains(a));
     }
 
     let mut translations: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();

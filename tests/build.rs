@@ -401,6 +401,7 @@ fn a_render_error_midway_leaves_previous_output_untouched() {
 
 #[test]
 fn urls_that_differ_only_in_case_are_an_error() {
+    // File names make lower-case URLs, as in Hugo and Zola: About.md and about.md claim one URL.
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
@@ -415,10 +416,23 @@ fn urls_that_differ_only_in_case_are_an_error() {
     let o = build(dir.path(), &dir.path().join("public"));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
+    assert!(
+        err.contains("two pages would be written to `/about/`"),
+        "{err}"
+    );
+    // A slug is kept as written, so two slugs can still differ only in case.
+    write(
+        dir.path(),
+        "content/about.md",
+        "---\ntitle: about\nslug: ABOUT\n---\nTwo.\n",
+    );
+    let o = build(dir.path(), &dir.path().join("public"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
     assert!(err.contains("differ only in case"), "{err}");
     assert!(
-        err.contains("content/About.md (`About/index.html`)")
-            && err.contains("content/about.md (`about/index.html`)"),
+        err.contains("content/About.md (`about/index.html`)")
+            && err.contains("content/about.md (`ABOUT/index.html`)"),
         "{err}"
     );
 }

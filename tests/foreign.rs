@@ -32,8 +32,13 @@ fn a_hugo_tree_builds() {
     let out = dir.path().join("public");
     let (ok, err) = build(&fixture("hugo"), &out);
     assert!(ok, "{err}");
-    // Shortcodes are left as text, with one warning that counts them by name.
-    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+    // Shortcodes are left as text, with one warning that counts them by name; an alias two pages claim
+    // is written for the first, and the second is named.
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+    assert!(
+        err.contains("alias `/setup/` is also an alias of another page"),
+        "{err}"
+    );
     assert!(
         err.contains(
             "3 Hugo shortcode(s) left as text, kizuna has none: figure ×1, note ×1, ref ×1"
@@ -54,6 +59,10 @@ fn a_hugo_tree_builds() {
     );
     assert!(read(&out, "setup/index.html").contains("docs/install/"));
     assert!(read(&out, "news/2021/first-survey/index.html").contains("twelve sites"));
+    // A page bundle (folder/index.md) is the page of its folder, in lower case, with its files beside it.
+    let bundle = read(&out, "news/field-day/index.html");
+    assert!(bundle.contains("src=\"river.svg\""), "{bundle}");
+    assert!(out.join("news/field-day/river.svg").exists());
 }
 
 #[test]

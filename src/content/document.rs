@@ -205,6 +205,12 @@ fn parse_page(
 ) -> PageResult {
     let (dir, name) = dir_and_name(&f.rel);
     let (id, suffix_lang) = split_name(name, config);
+    // A page bundle (Hugo's `folder/index.md`) is the page `folder` of the section above it.
+    let (dir, id) = match (id, dir.rsplit_once('/')) {
+        ("index", Some((parent, folder))) => (parent, folder),
+        ("index", None) if !dir.is_empty() => ("", dir),
+        _ => (dir, id),
+    };
     let kind = kind_of(dir, kinds);
     let split = frontmatter::split(&f.text).map_err(|d| vec![d.in_file(&f.display)])?;
     let yaml = split

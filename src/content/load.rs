@@ -27,7 +27,8 @@ impl SourceFile {
     }
 }
 
-/// A non-Markdown file in the content tree (an image, a PDF), copied to the same relative path.
+/// A non-Markdown file in the content tree (an image, a PDF), copied to the same relative path with its
+/// folders in lower case, as pages' URLs are, so that a page's files stay beside it.
 #[derive(Debug, Clone)]
 pub struct Asset {
     pub rel: String,
@@ -107,9 +108,13 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
     }
     loaded.assets = other
         .into_iter()
-        .map(|path| Asset {
-            rel: rel_of(&path),
-            path,
+        .map(|path| {
+            let rel = rel_of(&path);
+            let rel = match rel.rsplit_once('/') {
+                Some((dir, name)) => format!("{}/{name}", dir.to_lowercase()),
+                None => rel,
+            };
+            Asset { rel, path }
         })
         .collect();
     (loaded, diagnostics)

@@ -366,6 +366,10 @@ fn lenient_page(yaml: &str) -> Result<RawPage, serde_yaml::Error> {
                     extra.extend(m);
                 }
             }
+            // Hugo's documentation marks glossary entries with `alias: true`: only paths are aliases.
+            ("alias", _) if !matches!(v, Value::String(_) | Value::Sequence(_)) => {
+                extra.insert(k, v);
+            }
             ("aliases", _) | (_, Some("aliases")) => {
                 let list = match v {
                     Value::Sequence(s) => s,
