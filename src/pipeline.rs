@@ -146,6 +146,7 @@ pub fn run(
         complete
             .then(|| {
                 broken_site_links(
+                    &site,
                     &bodies,
                     &paths,
                     &theme,
@@ -176,6 +177,7 @@ pub fn run(
 /// Links and images of bodies to places of the site where nothing is published — a page that does not
 /// exist, a missing image — checked against every output path once the site is rendered.
 fn broken_site_links(
+    site: &Site,
     bodies: &Bodies,
     paths: &[String],
     theme: &Theme,
@@ -194,18 +196,49 @@ fn broken_site_links(
             || published.contains(format!("{path}/index.html").as_str())
             || (path.is_empty() && published.contains("index.html"))
     };
+    // The headings of each page, for links to a `#part` of it.
+    let anchors: std::collections::HashMap<&str, std::collections::HashSet<&str>> = site
+        .pages
+        .iter()
+        .zip(&bodies.pages)
+        .map(|(p, b)| {
+            (
+                p.path.as_str(),
+                b.toc.iter().map(|h| h.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    let missing_anchor = |l: &crate::markdown::SiteLink| {
+        let page = if l.path.ends_with('/') || l.path.is_empty() {
+            l.path.clone()
+        } else {
+            format!("{}/", l.path)
+        };
+        match (&l.fragment, anchors.get(page.as_str())) {
+            (Some(f), Some(ids)) => !f.is_empty() && !ids.contains(f.as_str()),
+            _ => false,
+        }
+    };
     bodies
         .pages
         .iter()
         .chain(&bodies.sections)
         .flat_map(|b| &b.links)
-        .filter(|l| !exists(&l.path))
+        .filter(|l| (!l.resolved && !exists(&l.path)) || missing_anchor(l))
         .map(|l| {
             let mut d = l.at.clone();
             d.severity = match level {
                 crate::config::Level::Error => diagnostic::Severity::Error,
                 crate::config::Level::Warn => diagnostic::Severity::Warning,
             };
+            if l.resolved || exists(&l.path) {
+                let fragment = l.fragment.as_deref().unwrap_or_default();
+                d.message = format!(
+                    "broken link to `{}`: the page has no heading `#{fragment}`",
+                    l.written
+                );
+                return d.hint("link to one of the page's headings: its id is the heading's text in lower case, words joined by `-`");
+            }
             d.message = if l.image {
                 format!("image `{}` does not exist", l.written)
             } else {

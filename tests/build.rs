@@ -444,7 +444,7 @@ fn links_and_images_to_nothing_are_reported_where_they_are_written() {
     write(r, "content/notes/_index.md", "---\ntitle: Notes\n---\n");
     write(r, "content/notes/pic.png", "png");
     write(r, "static/logo.svg", "<svg/>");
-    write(r, "content/notes/a.md", "---\ntitle: A\n---\nGood: [notes](/notes/), [home](/), ![logo](/logo.svg), ![pic](../pic.png), [b](../b/#part).\n\nBad: [gone](/programmes/nowhere/) and ![missing](missing.png).\n");
+    write(r, "content/notes/a.md", "---\ntitle: A\n---\nGood: [notes](/notes/), [home](/), ![logo](/logo.svg), ![pic](../pic.png), [b](../b/#part).\n\nBad: [gone](/programmes/nowhere/) and ![missing](missing.png).\n\n[no part](b.md#nope), [nor here](../b/#gone).\n");
     write(r, "content/notes/b.md", "---\ntitle: B\n---\n## Part\n");
     let o = build(r, &r.join("public"));
     let err = String::from_utf8_lossy(&o.stderr);
@@ -461,5 +461,10 @@ fn links_and_images_to_nothing_are_reported_where_they_are_written() {
         err.contains("nothing is published at `/notes/a/missing.png`"),
         "{err}"
     );
-    assert!(err.contains("2 error(s)"), "{err}");
+    assert!(err.contains("error: broken link to `b.md#nope`: the page has no heading `#nope`\n --> content/notes/a.md:8:1"), "{err}");
+    assert!(
+        err.contains("error: broken link to `../b/#gone`: the page has no heading `#gone`"),
+        "{err}"
+    );
+    assert!(err.contains("4 error(s)"), "{err}");
 }

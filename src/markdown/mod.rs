@@ -40,6 +40,11 @@ pub struct Rendered {
 pub struct SiteLink {
     /// The site path it points to (`programmes/x/`, `cities/pic.png`), without the fragment.
     pub path: String,
+    /// The `#fragment`, if any.
+    pub fragment: Option<String>,
+    /// Whether the path itself is known to exist (a `.md` link the resolver found): only its fragment is
+    /// left to check.
+    pub resolved: bool,
     /// What it was written as.
     pub written: String,
     /// Whether it is an image.
@@ -241,7 +246,21 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                 id,
             }) => {
                 let dest = match rewrite(&dest_url, input.rel, resolver) {
-                    Ok(Some(path)) => CowStr::from(format!("{root}{path}")),
+                    Ok(Some(path)) => {
+                        if let Some((target, fragment)) = path.split_once('#') {
+                            links.push(SiteLink {
+                                path: target.to_string(),
+                                fragment: Some(fragment.to_string()),
+                                resolved: true,
+                                written: dest_url.to_string(),
+                                image: false,
+                                at: Diagnostic::error("")
+                                    .in_file(input.file)
+                                    .at_offset(input.source, input.body_offset + range.start),
+                            });
+                        }
+                        CowStr::from(format!("{root}{path}"))
+                    }
                     Ok(None) => {
                         links.extend(site_link(&dest_url, input, range.start, false));
                         dest_url
@@ -377,6 +396,7 @@ fn site_link(dest: &str, input: &Input, at: usize, image: bool) -> Option<SiteLi
     if path.is_empty() {
         return None;
     }
+    let fragment = dest.split_once('#').map(|(_, f)| f.to_string());
     let joined = match path.strip_prefix('/') {
         Some(abs) => abs.to_string(),
         None => format!("{}{path}", input.path),
@@ -390,6 +410,8 @@ fn site_link(dest: &str, input: &Input, at: usize, image: bool) -> Option<SiteLi
     let offset = input.body_offset + at;
     Some(SiteLink {
         path: percent_decode(&normal),
+        fragment,
+        resolved: false,
         written: dest.to_string(),
         image,
         at: Diagnostic::error("")
