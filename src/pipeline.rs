@@ -74,6 +74,7 @@ pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
     lap("link", &mut timings);
     let (bodies, d) = render_bodies(&site);
     diagnostics.extend(d);
+    diagnostics.extend(render::citations::check(&site, &bodies));
     lap("markdown", &mut timings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostic::sort(&mut diagnostics);

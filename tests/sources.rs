@@ -144,3 +144,63 @@ fn bundled_content_shares_no_run_with_its_sources() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(out.status.success(), "{stderr}");
 }
+
+/// A site with a sources page documenting `Doc A`, and an event citing `citation`.
+fn cited(citation: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "content/sources.md",
+        "---\ntitle: Sources\n---\n## The first document {#doc-a}\n\nIts details.\n",
+    );
+    write(
+        tmp.path(),
+        "content/timeline/2014-x.md",
+        &format!(
+            "---\ntitle: X\ndate: 2014\ntype: milestone\nsource: \"{citation}\"\n---\nBody.\n"
+        ),
+    );
+    tmp
+}
+
+#[test]
+fn a_citation_links_to_its_document_on_the_sources_page() {
+    let tmp = cited("Doc A, section 2");
+    let public = tmp.path().join("public");
+    let out = kizuna(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(public.join("timeline/2014-x/index.html")).unwrap();
+    assert!(
+        html.contains(r#"<dd><a href="../../sources/#doc-a">Doc A, section 2</a></dd>"#),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_citation_of_an_unknown_document_is_an_error() {
+    let tmp = cited("IGES 2018; Doc A");
+    let out = kizuna(&["check", "--root", tmp.path().to_str().unwrap()]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the citation names `IGES 2018`, which is not a document on the sources page"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/timeline/2014-x.md:5:10"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+}
