@@ -18,6 +18,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sources;
 pub mod theme;
 pub mod timeline;
 pub mod translations;

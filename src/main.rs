@@ -72,6 +72,10 @@ enum Command {
     Check {
         #[command(flatten)]
         site: SiteArgs,
+        /// Also check that no content line shares a run of 10 or more words with the source reports (plain
+        /// text files) in this folder.
+        #[arg(long, value_name = "DIR")]
+        sources: Option<PathBuf>,
     },
     /// Search the site from the terminal, with the same index and ranking as the site's search box.
     Search {
@@ -244,19 +248,26 @@ fn main() -> ExitCode {
             bind,
             open,
         }),
-        // Every page is rendered (a template error is a problem too), and dropped as soon as it is made.
-        Command::Check { site } => match pipeline::run(&options(&site), &mut |_| Ok(()), false) {
-            Ok(g) => {
-                print_all(&g.warnings);
-                eprintln!(
-                    "checked {} pages: no errors, {} warning(s)",
-                    g.site.pages.len(),
-                    g.warnings.len()
-                );
-                ExitCode::SUCCESS
+        Command::Check { site, sources } => {
+            let copied = match &sources {
+                Some(dir) => check_sources(&site.root, dir),
+                None => Vec::new(),
+            };
+            // Every page is rendered (a template error is a problem too), and dropped as soon as made.
+            match pipeline::run(&options(&site), &mut |_| Ok(()), false) {
+                Ok(g) if copied.is_empty() => {
+                    print_all(&g.warnings);
+                    eprintln!(
+                        "checked {} pages: no errors, {} warning(s)",
+                        g.site.pages.len(),
+                        g.warnings.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(g) => fail(&[g.warnings, copied].concat(), "check found problems"),
+                Err(diagnostics) => fail(&[diagnostics, copied].concat(), "check found problems"),
             }
-            Err(diagnostics) => fail(&diagnostics, "check found problems"),
-        },
+        }
     }
 }
 
@@ -296,6 +307,22 @@ fn new(
             ExitCode::SUCCESS
         }
         Err(d) => fail(&[d], "nothing written"),
+    }
+}
+
+/// The source check of `kizuna check --sources DIR`, over the languages of the site's configuration.
+fn check_sources(root: &std::path::Path, dir: &std::path::Path) -> Vec<Diagnostic> {
+    match Config::load(root) {
+        Ok(config) => {
+            let languages: Vec<&str> = config
+                .languages
+                .iter()
+                .map(|l| l.code.as_str())
+                .filter(|&c| c != config.default_language)
+                .collect();
+            kizuna::sources::check_site(root, dir, &languages)
+        }
+        Err(d) => vec![d],
     }
 }
 

@@ -115,6 +115,7 @@ pub fn run(
     let (bodies, d) = render_bodies(&site);
     diagnostics.extend(d);
     diagnostics.extend(shortcode_summary(&site));
+    diagnostics.extend(render::citations::check(&site, &bodies));
     lap("markdown", &mut timings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostic::sort(&mut diagnostics);

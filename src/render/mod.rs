@@ -1,9 +1,11 @@
 //! The render stage: every page, section list (paginated), tag page, feed and sitemap of the site, as bytes
 //! at their output paths. Rendering is parallel and pure: the same site renders to the same bytes.
 
+pub mod citations;
 pub mod context;
 mod feeds;
 pub mod i18n;
+mod jsonld;
 mod templates;
 pub mod timeline;
 
@@ -432,6 +434,10 @@ fn render_job(
             }
             page["outdated"] = json!(translations.outdated.contains(i));
             timeline::decorate(site, lc, *i, &mut page, &root);
+            page["citations"] = citations::of_page(site, bodies, *i, &root);
+            if let Some(ld) = jsonld::of_page(site, *i) {
+                page["jsonld"] = json!(ld);
+            }
             m.insert("alternates".into(), page["alternates"].clone());
             m.insert("page".into(), page);
             finish(templates, &template, m, &path)

@@ -227,19 +227,7 @@ impl Scope<'_> {
             .cities
             .iter()
             .map(|c| {
-                let mut place = Map::new();
-                place.insert("@type".into(), json!("City"));
-                place.insert("name".into(), json!(city_name(site, c, self.lang)));
-                if let Some(k) = doc_in(site, Kind::City, c, self.lang) {
-                    place.insert("url".into(), json!(site.permalink(&site.pages[k].path)));
-                    if let KindData::City(city) = &site.pages[k].doc.data {
-                        place.insert(
-                            "address".into(),
-                            json!({ "@type": "PostalAddress", "addressCountry": city.country }),
-                        );
-                    }
-                }
-                Value::Object(place)
+                serde_json::to_value(super::jsonld::place(site, c, self.lang)).unwrap_or_default()
             })
             .collect();
         let mut ld = Map::new();

@@ -1,0 +1,133 @@
+//! Citations: the `source` of an event and the `sources` of case studies, agreements and programmes, each with a
+//! link to the document it names on the site's sources page (`content/sources.md`).
+//!
+//! A citation reads `KEY, where in it` (e.g. `IGES 2018, section 3.2 (4.1)`); its key is the text before the
+//! first `,`, `;` or ` (`, and the sources page gives each document a heading whose id is the key's slug
+//! (`## IGES 2018 {#iges-2018}`).
+
+use super::Bodies;
+use crate::content::schema::{Kind, KindData, Source};
+use crate::diagnostic::Diagnostic;
+use crate::site::{slugify, Site};
+use serde_json::{json, Value};
+
+/// The id (file name) of the sources page at the top of `content/`.
+pub const SOURCES_PAGE: &str = "sources";
+
+/// The document key a citation starts with.
+pub fn key(citation: &str) -> &str {
+    let end = [",", ";", " ("]
+        .iter()
+        .filter_map(|sep| citation.find(sep))
+        .min()
+        .unwrap_or(citation.len());
+    citation[..end].trim()
+}
+
+/// The citations of page `i` as `[{text, href, document, url}]`, one per document (a citation naming several
+/// documents is split at `; `); `href` points at the document's heading on the sources
+/// page in the page's language (or the default one), at the page itself when it has no such heading, and is null
+/// when the site has no sources page.
+pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
+    let doc = &site.pages[i].doc;
+    let listed = |sources: &[Source]| -> Vec<(String, Option<String>)> {
+        sources
+            .iter()
+            .map(|s| (s.title.clone(), s.url.clone()))
+            .collect()
+    };
+    let entries = match &doc.data {
+        KindData::Event(e) => e.source.iter().map(|s| (s.clone(), None)).collect(),
+        KindData::CaseStudy(c) => listed(&c.sources),
+        KindData::Agreement(a) => listed(&a.sources),
+        KindData::Programme(p) => listed(&p.sources),
+        _ => Vec::new(),
+    };
+    let page = sources_page(site, &doc.lang);
+    let list: Vec<Value> = entries
+        .iter()
+        .flat_map(|(text, url)| text.split("; ").map(move |part| (part.trim(), url)))
+        .map(|(text, url)| {
+            let anchor = slugify(key(text));
+            let href = page.map(|j| {
+                let base = format!("{root}{}", site.href(&site.pages[j].path));
+                if bodies.pages[j].toc.iter().any(|h| h.id == anchor) {
+                    format!("{base}#{anchor}")
+                } else {
+                    base
+                }
+            });
+            json!({ "text": text, "href": href, "document": key(text), "url": url })
+        })
+        .collect();
+    Value::Array(list)
+}
+
+/// An error for every citation whose document has no heading on the sources page (when the site has one).
+pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (i, p) in site.pages.iter().enumerate() {
+        let Some(j) = sources_page(site, &p.doc.lang) else {
+            return diagnostics;
+        };
+        let field = if matches!(p.doc.data, KindData::Event(_)) {
+            "source"
+        } else {
+            "sources"
+        };
+        for c in of_page(site, bodies, i, "")
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let document = c["document"].as_str().unwrap_or_default();
+            let anchor = slugify(document);
+            if !bodies.pages[j].toc.iter().any(|h| h.id == anchor) {
+                let sources = site.pages[j].doc.rel.clone();
+                diagnostics.push(
+                    p.doc
+                        .diagnostic_at(
+                            Diagnostic::error(format!(
+                                "the citation names `{document}`, which is not a document on the sources page"
+                            )),
+                            field,
+                            Some(document),
+                        )
+                        .hint(format!(
+                            "start the citation with a document's key, or add a heading `## {document} {{#{anchor}}}` to content/{sources}"
+                        )),
+                );
+            }
+        }
+    }
+    diagnostics
+}
+
+/// The sources page in `lang`, else in the default language.
+fn sources_page(site: &Site, lang: &str) -> Option<usize> {
+    let find = |l: &str| {
+        site.pages.iter().position(|p| {
+            p.doc.kind == Kind::Page
+                && p.doc.dir.is_empty()
+                && p.doc.id == SOURCES_PAGE
+                && p.doc.lang == l
+        })
+    };
+    find(lang).or_else(|| find(&site.config.default_language))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key;
+
+    #[test]
+    fn the_key_is_the_text_before_the_first_separator() {
+        assert_eq!(key("IGES 2018, section 3.2 (4.1)"), "IGES 2018");
+        assert_eq!(
+            key("Kitakyushu Initiative overview (Timeframe, 2005)"),
+            "Kitakyushu Initiative overview"
+        );
+        assert_eq!(key("IGES 2018; Mandalay waste session note"), "IGES 2018");
+        assert_eq!(key("Iskandar project sheet"), "Iskandar project sheet");
+    }
+}
