@@ -79,6 +79,44 @@ fn attacks_in_a_body_are_not_published_and_each_is_named() {
     );
 }
 
+/// The page with every attack, opened in Chromium: nothing runs, nothing is blocked by the page's policy
+/// (there is nothing left to block), and the markup that stays renders.
+#[cfg(feature = "browser-tests")]
+#[test]
+fn attacks_do_not_run_in_a_browser() {
+    let s = site("title: T\n");
+    build(s.path());
+    let port = common::static_server(s.path().join("public"));
+    let url = format!("http://127.0.0.1:{port}/tricks/");
+    let mut b = common::Browser::open(&url, "tricks");
+    b.cdp.call("Page.enable", serde_json::json!({}));
+    let installed = b.cdp.call(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": "window.__ran = []; window.alert = m => window.__ran.push(String(m)); window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));" }),
+    );
+    assert!(installed["identifier"].is_string(), "{installed}");
+    b.goto(&url);
+    b.cdp
+        .wait_for("the page", "document.readyState === 'complete'");
+    b.cdp
+        .eval("document.querySelector('main p') && document.querySelector('main p').click()");
+    assert_eq!(
+        b.cdp.eval("window.__ran"),
+        serde_json::json!([]),
+        "an attack ran"
+    );
+    assert_eq!(
+        b.cdp.eval("window.__csp"),
+        serde_json::json!([]),
+        "blocked by the CSP"
+    );
+    assert_eq!(b.cdp.eval("document.querySelectorAll('main script, main iframe, main form, main [onclick], main [onerror]').length"), 0);
+    assert_eq!(
+        b.cdp.eval("document.querySelector('main kbd').textContent"),
+        "Ctrl"
+    );
+}
+
 #[test]
 fn a_site_that_trusts_its_authors_keeps_raw_html() {
     let s = site("title: T\nraw_html: trusted\n");
