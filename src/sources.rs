@@ -159,16 +159,55 @@ impl SourceIndex {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
+                let line = text.lines().nth(o.line - 1).unwrap_or_default();
+                let (column, span) = locate(line, &o.run).unwrap_or((1, 1));
                 Diagnostic::error(format!(
                     "{} words copied from the source `{source}`: “{}”",
                     o.len, o.run
                 ))
                 .in_file(file)
-                .at(text, o.line, 1)
+                .at(text, o.line, column)
+                .spanning(span)
                 .hint("rewrite the sentence in your own words, or quote an official name exactly in \"…\"")
             })
             .collect()
     }
+}
+
+/// Where the normalised `run` starts in `line` and how many characters it spans (1-based column), when the
+/// line's words, normalised one character at a time, contain it.
+fn locate(line: &str, run: &str) -> Option<(usize, usize)> {
+    // (first char, one past the last char, word) of every word of the line, in characters.
+    let mut tokens: Vec<(usize, usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    let chars: Vec<char> = line.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let mapped: String = std::iter::once(*c)
+            .nfkc()
+            .flat_map(char::to_lowercase)
+            .collect();
+        let is_word = !mapped.is_empty()
+            && mapped
+                .chars()
+                .all(|m| m.is_alphanumeric() || unicode_normalization::char::is_combining_mark(m));
+        match (&mut current, is_word) {
+            (Some((_, w)), true) => w.push_str(&mapped),
+            (None, true) => current = Some((i, mapped)),
+            (Some(_), false) => {
+                let (start, w) = current.take().expect("some");
+                tokens.push((start, i, w));
+            }
+            (None, false) => {}
+        }
+    }
+    if let Some((start, w)) = current {
+        tokens.push((start, chars.len(), w));
+    }
+    let wanted: Vec<&str> = run.split(' ').collect();
+    tokens
+        .windows(wanted.len())
+        .find(|w| w.iter().map(|t| t.2.as_str()).eq(wanted.iter().copied()))
+        .map(|w| (w[0].0 + 1, w[w.len() - 1].1 - w[0].0))
 }
 
 /// Checks the site's content files against the sources in `sources`: every default-language file, and every
@@ -282,6 +321,12 @@ mod tests {
             ["a ", " c ", " e ", " g ", " i"]
         );
         assert_eq!(unquoted("a \"open to the end"), ["a "]);
+    }
+
+    #[test]
+    fn a_run_is_located_in_its_line() {
+        assert_eq!(locate("Ab, «Cd» EF-gh", "cd ef gh"), Some((6, 9)));
+        assert_eq!(locate("nothing here", "cd ef"), None);
     }
 
     #[test]

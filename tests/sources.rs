@@ -43,7 +43,15 @@ fn a_run_of_ten_words_is_an_error_at_its_line() {
         stderr.contains("error: 10 words copied from the source `report.txt`: “three engineers to dalian in 1981 to teach pollution control”"),
         "{stderr}"
     );
-    assert!(stderr.contains("--> content/a.md:5:1"), "{stderr}");
+    assert!(stderr.contains("--> content/a.md:5:11\n"), "{stderr}");
+    // The underline covers the run, from `THREE` to `pollution-control`.
+    assert!(
+        stderr.contains(&format!(
+            "  |           {}\n",
+            "^".repeat("THREE engineers to Dalian, in 1981, to teach pollution-control".len())
+        )),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("hint: rewrite the sentence in your own words"),
         "{stderr}"
@@ -79,7 +87,7 @@ fn each_maximal_run_is_reported_once_with_its_length() {
     assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
     assert!(stderr.contains("error: 16 words copied"), "{stderr}");
-    assert!(stderr.contains("--> content/a.md:6:1"), "{stderr}");
+    assert!(stderr.contains("--> content/a.md:6:14\n"), "{stderr}");
 }
 
 #[test]
@@ -91,7 +99,7 @@ fn a_translation_is_checked_only_when_its_original_exists() {
     write(tmp.path(), "content/solo.vi.md", copied);
     let (code, stderr) = check(&tmp);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("--> content/a.vi.md:4:1"), "{stderr}");
+    assert!(stderr.contains("--> content/a.vi.md:4:1\n"), "{stderr}");
     assert!(!stderr.contains("solo.vi.md"), "{stderr}");
 }
 
