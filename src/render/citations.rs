@@ -103,17 +103,11 @@ pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The sources page in `lang`, else in the default language.
+/// The sources page in `lang`, else in the default language: a lookup in the site's translations, since it
+/// is asked for every page (a scan of every page for each made rendering quadratic).
 fn sources_page(site: &Site, lang: &str) -> Option<usize> {
-    let find = |l: &str| {
-        site.pages.iter().position(|p| {
-            p.doc.kind == Kind::Page
-                && p.doc.dir.is_empty()
-                && p.doc.id == SOURCES_PAGE
-                && p.doc.lang == l
-        })
-    };
-    find(lang).or_else(|| find(&site.config.default_language))
+    site.in_lang(SOURCES_PAGE, lang)
+        .filter(|i| site.pages[*i].doc.kind == Kind::Page)
 }
 
 #[cfg(test)]
