@@ -398,30 +398,31 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
                         )
                         .hint("an alias is a path inside the site, e.g. `/old/path/`"),
                 );
-            } else if let Some(first) = owners.get(&join_path("", clean, "")) {
+            } else if let Some((why, hint)) = owners
+                .get(&join_path("", clean, ""))
+                .map(|first| {
+                    (
+                        "is the URL of another page, so no redirect is written there",
+                        format!("{first} is published there; remove the alias"),
+                    )
+                })
+                .or_else(|| {
+                    alias_owners.get(clean).map(|first| {
+                        (
+                            "is also an alias of another page, whose redirect is written there",
+                            format!("{first} has it too; keep it on one page"),
+                        )
+                    })
+                })
+            {
                 diagnostics.push(
                     p.doc
                         .diagnostic_at(
-                            Diagnostic::warning(format!(
-                                "alias `{alias}` is the URL of another page, so no redirect is written there"
-                            )),
+                            Diagnostic::warning(format!("alias `{alias}` {why}")),
                             "aliases",
                             Some(alias),
                         )
-                        .hint(format!("{first} is published there; remove the alias")),
-                );
-                shadowed.push(alias.clone());
-            } else if let Some(first) = alias_owners.get(clean) {
-                diagnostics.push(
-                    p.doc
-                        .diagnostic_at(
-                            Diagnostic::warning(format!(
-                                "alias `{alias}` is also an alias of another page, whose redirect is written there"
-                            )),
-                            "aliases",
-                            Some(alias),
-                        )
-                        .hint(format!("{first} has it too; keep it on one page")),
+                        .hint(hint),
                 );
                 shadowed.push(alias.clone());
             } else {
