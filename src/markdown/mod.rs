@@ -159,7 +159,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                 dest_url,
                 title,
                 id,
-            }) if safe && !sanitize::safe_destination(&dest_url) => {
+            }) if safe && !sanitize::safe_url(&dest_url) => {
                 report(range.start, "an image's unsafe URL", &mut diagnostics);
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -173,7 +173,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                 dest_url,
                 title,
                 id,
-            }) if safe && !sanitize::safe_destination(&dest_url) => {
+            }) if safe && !sanitize::safe_url(&dest_url) => {
                 let scheme = dest_url
                     .split(':')
                     .next()

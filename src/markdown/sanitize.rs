@@ -190,8 +190,9 @@ pub fn removed(fragment: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Whether a URL is relative or uses an allowed scheme.
-fn safe_url(url: &str) -> bool {
+/// Whether a URL is relative or uses an allowed scheme (no `javascript:`, `data:`, …): for raw HTML's
+/// `href`/`src` and for Markdown link and image destinations alike.
+pub fn safe_url(url: &str) -> bool {
     let url: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -207,11 +208,6 @@ fn safe_url(url: &str) -> bool {
         }
         _ => true,
     }
-}
-
-/// Whether a Markdown link or image destination is safe to publish (no `javascript:`, `data:`, …).
-pub fn safe_destination(url: &str) -> bool {
-    safe_url(url)
 }
 
 /// The byte after the `>` that ends the tag whose attributes start at `from` (quotes respected).
