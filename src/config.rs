@@ -1,7 +1,7 @@
 //! The site configuration, `kizuna.yaml` at the site root. Every key is optional: a tree of Markdown files with
 //! no configuration builds with these defaults.
 
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -52,6 +52,23 @@ pub struct Config {
     pub raw_html: crate::markdown::RawHtml,
     /// Whether a broken link between pages fails the build (`error`, the default) or is a `warn`ing.
     pub broken_links: Level,
+    /// Take each page's last-updated date from the last git commit that changed it (when the site is in a
+    /// git repository; front matter `updated` wins).
+    pub git_dates: bool,
+    /// The repository's web address on its forge, e.g. `https://github.com/org/kb`: pages link to the forge's
+    /// editor for their source file, and to start a missing translation.
+    pub repo_url: Option<String>,
+    /// The branch edits are proposed against.
+    pub repo_branch: String,
+    /// Where the site root lies in the repository (`docs` when kizuna.yaml is in `docs/`); found from git
+    /// when it is not set.
+    pub repo_path: Option<String>,
+    /// The editor's address for a file, with `{repo}`, `{branch}` and `{path}` (the file's path in the
+    /// repository); by default GitHub's, GitLab's or Forgejo/Gitea's pattern, chosen by `repo_url`'s host.
+    pub edit_url: Option<String>,
+    /// The forge's "new file" address, with `{repo}`, `{branch}`, `{dir}` (the folder, in the repository) and
+    /// `{file}` (the file name); by default chosen by `repo_url`'s host like `edit_url`.
+    pub new_url: Option<String>,
 }
 
 /// How a class of problems is reported.
@@ -86,6 +103,12 @@ impl Default for Config {
             nav: None,
             raw_html: crate::markdown::RawHtml::Safe,
             broken_links: Level::Error,
+            git_dates: true,
+            repo_url: None,
+            repo_branch: "main".into(),
+            repo_path: None,
+            edit_url: None,
+            new_url: None,
         }
     }
 }
@@ -99,14 +122,15 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-                Diagnostic::error("kizuna.yaml is not valid UTF-8")
+                Diagnostic::error(Code::InvalidUtf8, "kizuna.yaml is not valid UTF-8")
                     .in_file(CONFIG_FILE)
                     .hint(format!("re-save the file as UTF-8 ({e})"))
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {
                 return Err(
-                    Diagnostic::error(format!("cannot read kizuna.yaml: {e}")).in_file(CONFIG_FILE)
+                    Diagnostic::error(Code::Io, format!("cannot read kizuna.yaml: {e}"))
+                        .in_file(CONFIG_FILE),
                 )
             }
         };
@@ -134,15 +158,21 @@ impl Config {
             .iter()
             .any(|l| l.code == config.default_language)
         {
-            return Err(Diagnostic::error(format!(
-                "the default language `{}` is not in `languages`",
-                config.default_language
-            ))
+            return Err(Diagnostic::error(
+                Code::InvalidConfig,
+                format!(
+                    "the default language `{}` is not in `languages`",
+                    config.default_language
+                ),
+            )
             .in_file(CONFIG_FILE)
             .hint("add it to `languages` or change `default_language`"));
         }
         if config.paginate_by == 0 {
-            return Err(Diagnostic::error("`paginate_by` must be at least 1").in_file(CONFIG_FILE));
+            return Err(
+                Diagnostic::error(Code::InvalidConfig, "`paginate_by` must be at least 1")
+                    .in_file(CONFIG_FILE),
+            );
         }
         Ok(config)
     }
@@ -190,8 +220,8 @@ pub fn yaml_diagnostic(
         .unwrap_or(&raw)
         .trim_end_matches('.')
         .to_string();
-    let (message, hint, span) = explain_yaml_error(&message);
-    let mut d = Diagnostic::error(message).in_file(file);
+    let (code, message, hint, span) = explain_yaml_error(&message);
+    let mut d = Diagnostic::error(code, message).in_file(file);
     if let Some(loc) = err.location() {
         d = d.at(source, loc.line() + line_offset, loc.column());
         if let Some(len) = span {
@@ -210,21 +240,22 @@ fn backticked(text: &str) -> Vec<&str> {
 }
 
 /// Rewrites serde's terse messages into what a contributor needs: the problem and a fix.
-fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) {
+fn explain_yaml_error(message: &str) -> (Code, String, Option<String>, Option<usize>) {
     // serde_yaml puts the path of a nested value first: `fields[0]: unknown variant …`.
     if let Some((path, rest)) = message.split_once(": ") {
         if !path.contains(' ') && !path.is_empty() {
-            let (m, hint, span) = explain_yaml_error(rest);
+            let (code, m, hint, span) = explain_yaml_error(rest);
             let m = if m.contains(&format!("`{path}`")) {
                 m
             } else {
                 format!("{path}: {m}")
             };
-            return (m, hint, span);
+            return (code, m, hint, span);
         }
     }
     if message.starts_with("invalid date") {
         return (
+            Code::InvalidDate,
             message.to_string(),
             Some("write a date as 2014, 2014-04 or 2014-04-15".into()),
             None,
@@ -238,6 +269,7 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
                 None => format!("the fields allowed here are: {}", choices.join(", ")),
             };
             return (
+                Code::UnknownField,
                 format!("unknown field `{field}`"),
                 Some(hint),
                 Some(field.chars().count()),
@@ -247,6 +279,7 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
         return (
+            Code::MissingField,
             format!("missing required field `{field}`"),
             Some(format!("add `{field}: …` to the front matter")),
             None,
@@ -260,6 +293,7 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
                 None => format!("allowed values: {}", choices.join(", ")),
             };
             return (
+                Code::InvalidValue,
                 format!("`{value}` is not an allowed value here"),
                 Some(hint),
                 Some(value.chars().count().max(1)),
@@ -268,12 +302,13 @@ fn explain_yaml_error(message: &str) -> (String, Option<String>, Option<usize>) 
     }
     if message.contains("invalid type") {
         return (
+            Code::WrongType,
             message.replace("invalid type: ", "wrong type: found "),
             Some("check the value's type against docs/content-model.md".into()),
             None,
         );
     }
-    (message.to_string(), None, None)
+    (Code::InvalidSyntax, message.to_string(), None, None)
 }
 
 #[cfg(test)]

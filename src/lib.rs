@@ -9,6 +9,8 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod fingerprint;
+pub mod forge;
+pub mod history;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use kizuna::config::Config;
 use kizuna::content::schema::Kind;
-use kizuna::diagnostic::Diagnostic;
+use kizuna::diagnostic::report::{self, Format};
+use kizuna::diagnostic::{Code, Diagnostic};
 use kizuna::pipeline::{self, Options};
 use kizuna::scaffold;
 use std::io::IsTerminal;
@@ -76,6 +77,10 @@ enum Command {
         /// text files) in this folder.
         #[arg(long, value_name = "DIR")]
         sources: Option<PathBuf>,
+        /// How to write the problems: for a terminal, as JSON, as GitHub annotations or as SARIF. Machine
+        /// formats go to stdout, with files relative to the current folder; the summary goes to stderr.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Search the site from the terminal, with the same index and ranking as the site's search box.
     Search {
@@ -224,7 +229,7 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(
-                    &[Diagnostic::error(e.to_string())
+                    &[Diagnostic::error(Code::Search, e.to_string())
                         .hint("rebuild the site with `kizuna build`")],
                     "search failed",
                 ),
@@ -248,15 +253,23 @@ fn main() -> ExitCode {
             bind,
             open,
         }),
-        Command::Check { site, sources } => {
+        Command::Check {
+            site,
+            sources,
+            format,
+        } => {
             let copied = match &sources {
                 Some(dir) => check_sources(&site.root, dir),
                 None => Vec::new(),
             };
+            let out = Output {
+                format,
+                root: site.root.clone(),
+            };
             // Every page is rendered (a template error is a problem too), and dropped as soon as made.
             match pipeline::run(&options(&site), &mut |_| Ok(()), false) {
                 Ok(g) if copied.is_empty() => {
-                    print_all(&g.warnings);
+                    out.emit(&g.warnings);
                     eprintln!(
                         "checked {} pages: no errors, {} warning(s)",
                         g.site.pages.len(),
@@ -264,10 +277,38 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Ok(g) => fail(&[g.warnings, copied].concat(), "check found problems"),
-                Err(diagnostics) => fail(&[diagnostics, copied].concat(), "check found problems"),
+                Ok(g) => out.fail(&[g.warnings, copied].concat(), "check found problems"),
+                Err(diagnostics) => {
+                    out.fail(&[diagnostics, copied].concat(), "check found problems")
+                }
             }
         }
+    }
+}
+
+/// Where and how diagnostics are written.
+struct Output {
+    format: Format,
+    /// The site root, joined in front of files in machine formats.
+    root: PathBuf,
+}
+
+impl Output {
+    /// Writes the diagnostics in the chosen format.
+    fn emit(&self, diagnostics: &[Diagnostic]) {
+        let text = match self.format {
+            Format::Human => return print_all(diagnostics),
+            Format::Json => report::json(diagnostics, &self.root),
+            Format::Github => report::github(diagnostics, &self.root),
+            Format::Sarif => report::sarif(diagnostics, &self.root),
+        };
+        print!("{text}");
+    }
+
+    /// Writes the diagnostics and a summary, and fails.
+    fn fail(&self, diagnostics: &[Diagnostic], what: &str) -> ExitCode {
+        self.emit(diagnostics);
+        summary(diagnostics, what)
     }
 }
 
@@ -284,9 +325,12 @@ fn new(
     };
     if let Some(l) = lang.as_deref() {
         if !config.has_language(l) {
-            let d = Diagnostic::error(format!("`{l}` is not a configured language"))
-                .in_file("kizuna.yaml")
-                .hint("add it to `languages` in kizuna.yaml");
+            let d = Diagnostic::error(
+                Code::UnknownLanguage,
+                format!("`{l}` is not a configured language"),
+            )
+            .in_file("kizuna.yaml")
+            .hint("add it to `languages` in kizuna.yaml");
             return fail(&[d], "nothing written");
         }
     }
@@ -339,8 +383,8 @@ fn print_all(diagnostics: &[Diagnostic]) {
         let text = d.to_string();
         if color {
             let text = text
-                .replacen("error:", "\x1b[1;31merror\x1b[0m:", 1)
-                .replacen("warning:", "\x1b[1;33mwarning\x1b[0m:", 1);
+                .replacen("error[", "\x1b[1;31merror\x1b[0m[", 1)
+                .replacen("warning[", "\x1b[1;33mwarning\x1b[0m[", 1);
             eprintln!("{text}");
         } else {
             eprintln!("{text}");
@@ -350,6 +394,10 @@ fn print_all(diagnostics: &[Diagnostic]) {
 
 fn fail(diagnostics: &[Diagnostic], what: &str) -> ExitCode {
     print_all(diagnostics);
+    summary(diagnostics, what)
+}
+
+fn summary(diagnostics: &[Diagnostic], what: &str) -> ExitCode {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     eprintln!("{what}: {errors} error(s), {warnings} warning(s)");

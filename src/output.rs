@@ -2,7 +2,7 @@
 //! everything was written, so a failed build never leaves a half-written or missing site behind.
 
 use crate::content::Asset;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::render::OutputFile;
 use crate::theme::StaticSource;
 use rayon::prelude::*;
@@ -150,7 +150,7 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> Resu
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot write {}: {e}", path.display()))
+    Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))
         .hint("check that the output folder is writable and the disk is not full")
 }
 
@@ -167,7 +167,7 @@ mod tests {
         })?;
         staging.files(files)?;
         if fail {
-            return Err(Diagnostic::error("boom"));
+            return Err(Diagnostic::error(Code::Io, "boom"));
         }
         staging.commit()
     }

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::content::{self, Asset};
-use crate::diagnostic::{self, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic};
 use crate::markdown::{self, Rendered, Resolve};
 use crate::output;
 use crate::render::{self, Bodies, OutputFile, Templates};
@@ -102,6 +102,11 @@ pub fn run(
         clock = Instant::now();
     };
     let (config, theme, templates) = configure(opts)?;
+    // One `git log` for every file's last commit, while the content loads and parses.
+    let git = config.git_dates.then(|| {
+        let root = opts.root.clone();
+        std::thread::spawn(move || crate::history::read(&root, "content"))
+    });
     let (loaded, mut diagnostics) = content::load(&opts.root, "content");
     lap("load", &mut timings);
     let (parsed, d) = content::parse_all(loaded.markdown, &config, opts.drafts);
@@ -109,6 +114,11 @@ pub fn run(
     lap("parse", &mut timings);
     let (mut site, d) = site::link(parsed, &config);
     diagnostics.extend(d);
+    let (history, note) = git
+        .and_then(|handle| handle.join().ok())
+        .unwrap_or_default();
+    site.set_history(history);
+    diagnostics.extend(note.map(|n| Diagnostic::warning(Code::GitHistory, n)));
     let mut translation_report = translations::report(&site);
     diagnostics.append(&mut translation_report.diagnostics);
     lap("link", &mut timings);
@@ -241,6 +251,7 @@ fn broken_site_links(
                 return d.hint("link to one of the page's headings: its id is the heading's text in lower case, words joined by `-`");
             }
             d.message = if l.image {
+                d.code = Code::MissingImage;
                 format!("image `{}` does not exist", l.written)
             } else {
                 format!("broken link to `{}`", l.written)
@@ -315,7 +326,7 @@ fn shortcode_summary(site: &Site) -> Option<Diagnostic> {
     let list: Vec<String> = by_count.iter().map(|(n, c)| format!("{n} ×{c}")).collect();
     let at = first.doc.body_offset + first.doc.body().find("{{").unwrap_or(0);
     Some(
-        Diagnostic::warning(format!(
+        Diagnostic::warning(Code::Shortcode, format!(
             "{total} Hugo shortcode(s) left as text, kizuna has none: {}",
             list.join(", ")
         ))
@@ -579,7 +590,7 @@ fn write_search(
     crate::search::write_index(docs, dir, site.config.portable)
         .map(|_| ())
         .map_err(|e| {
-            Diagnostic::error(e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
+            Diagnostic::error(Code::Search, e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
         })
 }
 
@@ -593,10 +604,13 @@ fn check_output(opts: &Options) -> Result<(), Diagnostic> {
         || out.starts_with(root.join("themes"))
         || out.starts_with(root.join("static"))
     {
-        return Err(Diagnostic::error(format!(
-            "refusing to write the site to {}: it would replace the site's sources",
-            opts.output.display()
-        ))
+        return Err(Diagnostic::error(
+            Code::OutputOverSources,
+            format!(
+                "refusing to write the site to {}: it would replace the site's sources",
+                opts.output.display()
+            ),
+        )
         .hint(
             "choose an output folder outside content/, themes/ and static/, e.g. `--output public`",
         ));

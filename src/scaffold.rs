@@ -3,7 +3,7 @@
 
 use crate::content::frontmatter;
 use crate::content::schema::Kind;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::translations::content_hash;
 use std::path::{Path, PathBuf};
 
@@ -68,7 +68,7 @@ pub fn create(
     title: &str,
 ) -> Result<PathBuf, Diagnostic> {
     crate::content::document::check_slug(id).map_err(|why| {
-        Diagnostic::error(format!("`{id}` cannot be an id: {why}"))
+        Diagnostic::error(Code::InvalidId, format!("`{id}` cannot be an id: {why}"))
             .hint("use lower-case words joined by `-`, e.g. `2014-mandalay-workshop`")
     })?;
     let dir = root.join("content").join(folder(kind));
@@ -78,24 +78,28 @@ pub fn create(
     };
     let path = dir.join(&name);
     if path.exists() {
-        return Err(
-            Diagnostic::error(format!("{} already exists", path.display()))
-                .hint("choose another `--id`, or edit the existing file"),
-        );
+        return Err(Diagnostic::error(
+            Code::FileExists,
+            format!("{} already exists", path.display()),
+        )
+        .hint("choose another `--id`, or edit the existing file"));
     }
     let source = dir.join(format!("{id}.md"));
     let text = match lang {
         Some(l) if l != default_lang && source.exists() => {
-            let src = std::fs::read_to_string(&source)
-                .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", source.display())))?;
+            let src = std::fs::read_to_string(&source).map_err(|e| {
+                Diagnostic::error(Code::Io, format!("cannot read {}: {e}", source.display()))
+            })?;
             translation(&src).map_err(|d| d.in_file(&source))?
         }
         _ => skeleton(kind, title),
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
-    std::fs::write(&path, text)
-        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Diagnostic::error(Code::Io, format!("cannot create {}: {e}", dir.display()))
+    })?;
+    std::fs::write(&path, text).map_err(|e| {
+        Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))
+    })?;
     Ok(path)
 }
 

@@ -3,9 +3,10 @@
 //! immutable once built; later stages only read it.
 
 use crate::config::Config;
+use crate::content::date::DateSpec;
 use crate::content::schema::{Kind, KindData, SortBy};
 use crate::content::{Document, Parsed, SectionFile};
-use crate::diagnostic::{nearest, Diagnostic};
+use crate::diagnostic::{nearest, Code, Diagnostic};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A page of the site: a document and where it is published.
@@ -55,6 +56,10 @@ pub struct Site {
     pub by_rel: HashMap<String, usize>,
     /// Section `_index` files (relative to content/) → section index.
     pub section_by_rel: HashMap<String, usize>,
+    /// Each content file's last commit, when the site is in a git repository.
+    pub history: crate::history::History,
+    /// Links to the site's repository on its forge, when `repo_url` is set.
+    pub forge: Option<crate::forge::Forge>,
 }
 
 impl Site {
@@ -65,6 +70,20 @@ impl Site {
         } else {
             format!("{}/{}", doc.dir, doc.id)
         }
+    }
+
+    /// When a page last changed: its front matter `updated`, else its last commit.
+    pub fn last_updated<'a>(&'a self, doc: &'a Document) -> Option<&'a DateSpec> {
+        doc.common
+            .updated
+            .as_ref()
+            .or_else(|| self.history.get(&doc.file).map(|s| &s.date))
+    }
+
+    /// Records the site's git history and forge, which pages' dates and links come from.
+    pub fn set_history(&mut self, history: crate::history::History) {
+        self.forge = crate::forge::Forge::new(&self.config, history.prefix.as_deref());
+        self.history = history;
     }
 
     /// The version of the document with `key` in `lang`, or its default-language version.
@@ -255,10 +274,13 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         if let Some(s) = section_map.get_mut(&(f.dir.clone(), f.lang.clone())) {
             if let Some(first) = &s.file {
                 diagnostics.push(
-                    Diagnostic::error(format!(
-                        "two `_index` files for the section `{}` in `{}`",
-                        f.dir, f.lang
-                    ))
+                    Diagnostic::error(
+                        Code::DuplicateSection,
+                        format!(
+                            "two `_index` files for the section `{}` in `{}`",
+                            f.dir, f.lang
+                        ),
+                    )
                     .in_file(&f.file)
                     .hint(format!(
                         "{} is the other; keep one, or give this one a configured language suffix",
@@ -350,7 +372,10 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         if let Some(first) = owners.get(&path) {
             diagnostics.push(
                 doc.diagnostic_at(
-                    Diagnostic::error(format!("two pages would be written to `/{path}`")),
+                    Diagnostic::error(
+                        Code::PathCollision,
+                        format!("two pages would be written to `/{path}`"),
+                    ),
                     "slug",
                     None,
                 )
@@ -392,7 +417,10 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
                 diagnostics.push(
                     p.doc
                         .diagnostic_at(
-                            Diagnostic::error(format!("alias `{alias}` leaves the site")),
+                            Diagnostic::error(
+                                Code::UnsafePath,
+                                format!("alias `{alias}` leaves the site"),
+                            ),
                             "aliases",
                             Some(alias),
                         )
@@ -418,7 +446,10 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
                 diagnostics.push(
                     p.doc
                         .diagnostic_at(
-                            Diagnostic::warning(format!("alias `{alias}` {why}")),
+                            Diagnostic::warning(
+                                Code::AliasSkipped,
+                                format!("alias `{alias}` {why}"),
+                            ),
                             "aliases",
                             Some(alias),
                         )
@@ -488,6 +519,8 @@ pub fn link(parsed: Parsed, config: &Config) -> (Site, Vec<Diagnostic>) {
         backlinks,
         by_rel,
         section_by_rel,
+        history: crate::history::History::default(),
+        forge: None,
     };
     (site, diagnostics)
 }
@@ -539,7 +572,10 @@ fn resolve_references(
                     };
                     diagnostics.push(
                         doc.diagnostic_at(
-                            Diagnostic::error(format!("no {} has the id `{id}`", kind.name())),
+                            Diagnostic::error(
+                                Code::UnknownReference,
+                                format!("no {} has the id `{id}`", kind.name()),
+                            ),
                             key,
                             Some(id),
                         )

@@ -5,7 +5,7 @@
 //! collapsed). On the content side, text inside quotation marks ("…", “…”, «…», 「…」) is dropped, since an
 //! official name may be quoted exactly, and a run never crosses a line or a quotation.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use unicode_normalization::UnicodeNormalization;
@@ -65,7 +65,7 @@ impl SourceIndex {
     /// Reads every `.txt` and `.md` file directly in `dir` as a source.
     pub fn load(dir: &Path) -> Result<Self, Diagnostic> {
         let entries = std::fs::read_dir(dir).map_err(|e| {
-            Diagnostic::error(format!("cannot read the sources folder: {e}"))
+            Diagnostic::error(Code::Io, format!("cannot read the sources folder: {e}"))
                 .in_file(dir)
                 .hint("pass the folder holding the source reports as plain text (.txt or .md)")
         })?;
@@ -76,16 +76,17 @@ impl SourceIndex {
             .collect();
         paths.sort();
         if paths.is_empty() {
-            return Err(
-                Diagnostic::error("the sources folder holds no .txt or .md files")
-                    .in_file(dir)
-                    .hint("export each source report as plain text into this folder"),
-            );
+            return Err(Diagnostic::error(
+                Code::Io,
+                "the sources folder holds no .txt or .md files",
+            )
+            .in_file(dir)
+            .hint("export each source report as plain text into this folder"));
         }
         let mut sources = Vec::with_capacity(paths.len());
         for path in paths {
             let bytes = std::fs::read(&path).map_err(|e| {
-                Diagnostic::error(format!("cannot read the source: {e}")).in_file(&path)
+                Diagnostic::error(Code::Io, format!("cannot read the source: {e}")).in_file(&path)
             })?;
             let text = String::from_utf8_lossy(&bytes);
             sources.push(Source::new(path, &text));
@@ -161,7 +162,7 @@ impl SourceIndex {
                     .unwrap_or_default();
                 let line = text.lines().nth(o.line - 1).unwrap_or_default();
                 let (column, span) = locate(line, &o.run).unwrap_or((1, 1));
-                Diagnostic::error(format!(
+                Diagnostic::error(Code::CopiedText, format!(
                     "{} words copied from the source `{source}`: “{}”",
                     o.len, o.run
                 ))
@@ -233,9 +234,8 @@ pub fn check_site(root: &Path, sources: &Path, languages: &[&str]) -> Vec<Diagno
         let shown = path.strip_prefix(root).unwrap_or(&path);
         match std::fs::read(&path) {
             Ok(bytes) => diagnostics.extend(index.check(shown, &String::from_utf8_lossy(&bytes))),
-            Err(e) => {
-                diagnostics.push(Diagnostic::error(format!("cannot read: {e}")).in_file(shown))
-            }
+            Err(e) => diagnostics
+                .push(Diagnostic::error(Code::Io, format!("cannot read: {e}")).in_file(shown)),
         }
     }
     diagnostics

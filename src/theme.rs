@@ -2,7 +2,7 @@
 //! exists; otherwise the default theme built into the binary. A site's `templates/` folder overrides theme
 //! templates by name.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -60,9 +60,10 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             })
             .collect()
     } else {
-        return Err(vec![Diagnostic::error(format!(
-            "there is no theme `{name}`"
-        ))
+        return Err(vec![Diagnostic::error(
+            Code::MissingTheme,
+            format!("there is no theme `{name}`"),
+        )
         .in_file("kizuna.yaml")
         .hint(format!(
             "create themes/{name}/ or remove `theme:` to use the default theme"
@@ -83,8 +84,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 StaticSource::Embedded(bytes) => version.write(bytes),
                 StaticSource::Disk(path) => match std::fs::read(path) {
                     Ok(bytes) => version.write(&bytes),
-                    Err(e) => problems
-                        .push(Diagnostic::error(format!("cannot read: {e}")).in_file(&shown)),
+                    Err(e) => problems.push(
+                        Diagnostic::error(Code::Io, format!("cannot read: {e}")).in_file(&shown),
+                    ),
                 },
             }
             theme.statics.insert(s.to_string(), source);
@@ -127,10 +129,11 @@ fn read_text(source: &StaticSource, shown: &str) -> Result<String, Diagnostic> {
     let bytes = match source {
         StaticSource::Embedded(b) => b.to_vec(),
         StaticSource::Disk(p) => std::fs::read(p)
-            .map_err(|e| Diagnostic::error(format!("cannot read: {e}")).in_file(shown))?,
+            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read: {e}")).in_file(shown))?,
     };
-    String::from_utf8(bytes)
-        .map_err(|_| Diagnostic::error("the file is not valid UTF-8").in_file(shown))
+    String::from_utf8(bytes).map_err(|_| {
+        Diagnostic::error(Code::InvalidUtf8, "the file is not valid UTF-8").in_file(shown)
+    })
 }
 
 /// Files under `dir` as (relative path with `/`, absolute path), sorted; empty when `dir` does not exist.

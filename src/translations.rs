@@ -3,7 +3,7 @@
 //! the source's content hash (printed by `kizuna check`) or as a date compared with the source's `updated`.
 
 use crate::content::date::DateSpec;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -85,10 +85,13 @@ pub fn report(site: &Site) -> Report {
                         report.outdated.insert(*i);
                         report.diagnostics.push(
                             doc.diagnostic_at(
-                                Diagnostic::warning(format!(
-                                    "this translation is older than its source {}",
-                                    src.file.display()
-                                )),
+                                Diagnostic::warning(
+                                    Code::OutdatedTranslation,
+                                    format!(
+                                        "this translation is older than its source {}",
+                                        src.file.display()
+                                    ),
+                                ),
                                 "translated_from",
                                 None,
                             )
@@ -122,7 +125,7 @@ pub fn report(site: &Site) -> Report {
         .filter_map(|p| {
             let offset = crate::zawgyi::detect(&p.doc.source)?;
             Some(
-                Diagnostic::warning("this Burmese text looks Zawgyi-encoded, not Unicode")
+                Diagnostic::warning(Code::ZawgyiText, "this Burmese text looks Zawgyi-encoded, not Unicode")
                     .in_file(&p.doc.file)
                     .at_offset(&p.doc.source, offset)
                     .hint("convert the text to Unicode (for example with Rabbit or Google's myanmar-tools) and type with a Unicode keyboard"),

@@ -450,20 +450,24 @@ fn links_and_images_to_nothing_are_reported_where_they_are_written() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
     assert!(
-        err.contains("error: broken link to `/programmes/nowhere/`\n --> content/notes/a.md:6:6"),
+        err.contains("error[broken-link]: broken link to `/programmes/nowhere/`\n --> content/notes/a.md:6:6"),
         "{err}"
     );
     assert!(
-        err.contains("error: image `missing.png` does not exist\n --> content/notes/a.md:6:"),
+        err.contains(
+            "error[missing-image]: image `missing.png` does not exist\n --> content/notes/a.md:6:"
+        ),
         "{err}"
     );
     assert!(
         err.contains("nothing is published at `/notes/a/missing.png`"),
         "{err}"
     );
-    assert!(err.contains("error: broken link to `b.md#nope`: the page has no heading `#nope`\n --> content/notes/a.md:8:1"), "{err}");
+    assert!(err.contains("error[broken-link]: broken link to `b.md#nope`: the page has no heading `#nope`\n --> content/notes/a.md:8:1"), "{err}");
     assert!(
-        err.contains("error: broken link to `../b/#gone`: the page has no heading `#gone`"),
+        err.contains(
+            "error[broken-link]: broken link to `../b/#gone`: the page has no heading `#gone`"
+        ),
         "{err}"
     );
     assert!(err.contains("4 error(s)"), "{err}");

@@ -18,10 +18,11 @@ fn check_fixture(name: &str) {
     // The fixture's path is not part of the message: diagnostics name files relative to the site root.
     assert_eq!(stderr, expected, "{name}: diagnostics differ");
     assert_eq!(
-        stderr.matches("error: ").count(),
+        stderr.matches("error[").count(),
         1,
         "{name}: one problem, one error"
     );
+    machine_formats_agree(name, &dir, &stderr);
 
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("public");
@@ -34,6 +35,76 @@ fn check_fixture(name: &str) {
     ]);
     assert_eq!(out.status.code(), Some(1), "{name}: build exit code");
     assert!(!public.exists(), "{name}: a failed build wrote output");
+}
+
+/// `--format json` and `--format github` carry the human output's file, line, column, code and message.
+fn machine_formats_agree(name: &str, dir: &Path, human: &str) {
+    let mut lines = human.lines();
+    let head = lines.next().unwrap();
+    let (code_name, message) = head
+        .strip_prefix("error[")
+        .and_then(|h| h.split_once("]: "))
+        .unwrap_or_else(|| panic!("{name}: no code in `{head}`"));
+    let location = lines.next().unwrap().trim().strip_prefix("--> ").unwrap();
+    let mut parts = location.rsplitn(3, ':');
+    let (column, line, file) = (
+        parts.next().unwrap().parse::<u64>().unwrap(),
+        parts.next().unwrap().parse::<u64>().unwrap(),
+        parts.next().unwrap(),
+    );
+    let root = dir.to_str().unwrap();
+    let shown = format!("{root}/{file}");
+
+    let out = kizuna(&["check", "--root", root, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{name}: json exit code");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["errors"], 1, "{name}");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["severity"], "error", "{name}");
+    assert_eq!(d["name"], code_name, "{name}");
+    assert!(d["code"].as_str().unwrap().starts_with('K'), "{name}");
+    assert_eq!(d["message"], message, "{name}");
+    assert_eq!(d["file"], shown.as_str(), "{name}");
+    assert_eq!(d["line"], line, "{name}");
+    assert_eq!(d["column"], column, "{name}");
+
+    let out = kizuna(&["check", "--root", root, "--format", "github"]);
+    let github = String::from_utf8(out.stdout).unwrap();
+    let escaped = shown.replace(':', "%3A").replace(',', "%2C");
+    let prefix = format!("::error file={escaped},line={line},col={column},");
+    assert!(github.starts_with(&prefix), "{name}: {github}");
+    let title = format!(",title={code_name} ({})::", d["code"].as_str().unwrap());
+    assert!(github.contains(&title), "{name}: {github}");
+    let text = github
+        .split_once("::")
+        .unwrap()
+        .1
+        .split_once("::")
+        .unwrap()
+        .1;
+    assert!(
+        text.starts_with(&message.replace('%', "%25")),
+        "{name}: {github}"
+    );
+    assert_eq!(github.lines().count(), 1, "{name}: one annotation");
+
+    let out = kizuna(&["check", "--root", root, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], d["code"], "{name}");
+    assert_eq!(result["level"], "error", "{name}");
+    let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["name"], code_name, "{name}");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        shown.as_str(),
+        "{name}"
+    );
+    assert_eq!(location["region"]["startLine"], line, "{name}");
+    assert_eq!(location["region"]["startColumn"], column, "{name}");
 }
 
 macro_rules! fixtures {

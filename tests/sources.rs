@@ -40,7 +40,7 @@ fn a_run_of_ten_words_is_an_error_at_its_line() {
     let (code, stderr) = check(&tmp);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
-        stderr.contains("error: 10 words copied from the source `report.txt`: “three engineers to dalian in 1981 to teach pollution control”"),
+        stderr.contains("error[copied-text]: 10 words copied from the source `report.txt`: “three engineers to dalian in 1981 to teach pollution control”"),
         "{stderr}"
     );
     assert!(stderr.contains("--> content/a.md:5:11\n"), "{stderr}");
@@ -85,8 +85,11 @@ fn each_maximal_run_is_reported_once_with_its_length() {
     let tmp = site("Line one.\n\nWe note that the city of Kitakyushu sent three engineers to Dalian in 1981 to teach pollution control methods.\n");
     let (code, stderr) = check(&tmp);
     assert_eq!(code, Some(1), "{stderr}");
-    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
-    assert!(stderr.contains("error: 16 words copied"), "{stderr}");
+    assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("error[copied-text]: 16 words copied"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--> content/a.md:6:14\n"), "{stderr}");
 }
 
@@ -118,7 +121,7 @@ fn a_missing_sources_folder_is_a_clear_error() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("error: cannot read the sources folder"),
+        stderr.contains("error[io]: cannot read the sources folder"),
         "{stderr}"
     );
 }
@@ -202,7 +205,7 @@ fn a_citation_of_an_unknown_document_is_an_error() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(
-            "error: the citation names `IGES 2018`, which is not a document on the sources page"
+            "error[unknown-citation]: the citation names `IGES 2018`, which is not a document on the sources page"
         ),
         "{stderr}"
     );
@@ -210,5 +213,5 @@ fn a_citation_of_an_unknown_document_is_an_error() {
         stderr.contains("--> content/timeline/2014-x.md:5:10"),
         "{stderr}"
     );
-    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
 }

@@ -5,7 +5,7 @@ use super::frontmatter::{self, locate};
 use super::load::SourceFile;
 use super::schema::{self, Common, Kind, KindData, SectionMeta};
 use crate::config::{yaml_diagnostic, Config};
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -246,9 +246,10 @@ fn parse_page(
         if suffix != fm {
             problems.push(
                 doc.diagnostic_at(
-                    Diagnostic::error(format!(
-                        "the file name says `{suffix}` but `lang` says `{fm}`"
-                    )),
+                    Diagnostic::error(
+                        Code::LanguageMismatch,
+                        format!("the file name says `{suffix}` but `lang` says `{fm}`"),
+                    ),
                     "lang",
                     Some(fm),
                 )
@@ -259,7 +260,7 @@ fn parse_page(
     if let Some((_, suffix)) = id.rsplit_once('.') {
         if (2..=3).contains(&suffix.len()) && suffix.chars().all(|c| c.is_ascii_lowercase()) {
             problems.push(
-                Diagnostic::warning(format!("`{name}` looks like a translation, but `{suffix}` is not a configured language"))
+                Diagnostic::warning(Code::UnknownLanguage, format!("`{name}` looks like a translation, but `{suffix}` is not a configured language"))
                     .in_file(&doc.file)
                     .hint(format!("add `{suffix}` to `languages` in kizuna.yaml, or rename the file")),
             );
@@ -270,9 +271,10 @@ fn parse_page(
         for (key, field) in schema::near_misses(&keys) {
             problems.push(
                 doc.diagnostic_at(
-                    Diagnostic::warning(format!(
-                        "`{key}` is kept in `extra`, but looks like a typo"
-                    )),
+                    Diagnostic::warning(
+                        Code::LikelyTypo,
+                        format!("`{key}` is kept in `extra`, but looks like a typo"),
+                    ),
                     &key,
                     None,
                 )
@@ -283,7 +285,7 @@ fn parse_page(
             if let Err(why) = check_url(url) {
                 problems.push(
                     doc.diagnostic_at(
-                        Diagnostic::error(format!("unsafe url `{url}`: {why}")),
+                        Diagnostic::error(Code::UnsafePath, format!("unsafe url `{url}`: {why}")),
                         "url",
                         Some(url),
                     )
@@ -294,7 +296,7 @@ fn parse_page(
     }
     if kind != Kind::Page && doc.common.title.is_none() {
         problems.push(
-            Diagnostic::error("missing required field `title`")
+            Diagnostic::error(Code::MissingField, "missing required field `title`")
                 .in_file(&doc.file)
                 .at(&doc.source, 1, 1)
                 .spanning(3)
@@ -305,7 +307,7 @@ fn parse_page(
         if let Err(why) = check_slug(slug) {
             problems.push(
                 doc.diagnostic_at(
-                    Diagnostic::error(format!("unsafe slug `{slug}`: {why}")),
+                    Diagnostic::error(Code::UnsafePath, format!("unsafe slug `{slug}`: {why}")),
                     "slug",
                     Some(slug),
                 )
@@ -323,7 +325,10 @@ fn parse_page(
             };
             problems.push(
                 doc.diagnostic_at(
-                    Diagnostic::warning(format!("`{code}` is not a configured language")),
+                    Diagnostic::warning(
+                        Code::UnknownLanguage,
+                        format!("`{code}` is not a configured language"),
+                    ),
                     "lang",
                     Some(code),
                 )
@@ -348,7 +353,7 @@ fn front_matter_error(
     if split.toml {
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
-        Diagnostic::error(message.to_string())
+        Diagnostic::error(Code::InvalidSyntax, message.to_string())
             .in_file(file)
             .at(source, 2, 1)
     } else {

@@ -1,7 +1,7 @@
 //! Splits a Markdown file into its front matter — YAML between `---` lines, or TOML between `+++` lines as
 //! Zola and Hugo write it — and its body.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The two parts of a content file, with where each starts.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,12 +50,14 @@ pub fn split(source: &str) -> Result<Split<'_>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error("front matter is never closed")
-        .at(source, 1, 1)
-        .spanning(3)
-        .hint(format!(
-            "add a line with `{opening}` after the last front matter field"
-        )))
+    Err(
+        Diagnostic::error(Code::UnclosedFrontMatter, "front matter is never closed")
+            .at(source, 1, 1)
+            .spanning(3)
+            .hint(format!(
+                "add a line with `{opening}` after the last front matter field"
+            )),
+    )
 }
 
 impl Split<'_> {
@@ -68,12 +70,19 @@ impl Split<'_> {
         let value: toml::Table = toml::from_str(self.yaml).map_err(|e| {
             let at = e.span().map_or(0, |s| s.start);
             let start = self.yaml.as_ptr() as usize - source.as_ptr() as usize;
-            Diagnostic::error(format!("invalid TOML front matter: {}", e.message()))
-                .at_offset(source, start + at)
-                .hint("TOML front matter is `key = value` lines between `+++` fences")
+            Diagnostic::error(
+                Code::InvalidSyntax,
+                format!("invalid TOML front matter: {}", e.message()),
+            )
+            .at_offset(source, start + at)
+            .hint("TOML front matter is `key = value` lines between `+++` fences")
         })?;
-        let yaml = serde_yaml::to_string(&to_yaml(toml::Value::Table(value)))
-            .map_err(|e| Diagnostic::error(format!("TOML front matter cannot be read: {e}")))?;
+        let yaml = serde_yaml::to_string(&to_yaml(toml::Value::Table(value))).map_err(|e| {
+            Diagnostic::error(
+                Code::InvalidSyntax,
+                format!("TOML front matter cannot be read: {e}"),
+            )
+        })?;
         Ok(std::borrow::Cow::Owned(yaml))
     }
 }

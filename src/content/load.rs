@@ -1,7 +1,7 @@
 //! Reads every file under the content directory: Markdown files become [`SourceFile`]s, anything else is an
 //! [`Asset`] copied beside the page it belongs to.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -60,10 +60,10 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
                     && e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound)
                 {
                     diagnostics.push(
-                        Diagnostic::error(format!(
-                            "there is no `{content_dir}/` folder in {}",
-                            root.display()
-                        ))
+                        Diagnostic::error(
+                            Code::MissingContent,
+                            format!("there is no `{content_dir}/` folder in {}", root.display()),
+                        )
                         .hint("run kizuna from the site's root folder or pass `--root DIR`"),
                     );
                 } else {
@@ -71,7 +71,9 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
                         .path()
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| base.clone());
-                    diagnostics.push(Diagnostic::error(format!("cannot read: {e}")).in_file(path));
+                    diagnostics.push(
+                        Diagnostic::error(Code::Io, format!("cannot read: {e}")).in_file(path),
+                    );
                 }
             }
         }
@@ -93,7 +95,7 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
             let rel = rel_of(path);
             let display = Path::new(content_dir).join(&rel);
             let bytes = std::fs::read(path).map_err(|e| {
-                Diagnostic::error(format!("cannot read the file: {e}")).in_file(&display)
+                Diagnostic::error(Code::Io, format!("cannot read the file: {e}")).in_file(&display)
             })?;
             let text = decode(bytes, &display)?;
             Ok(SourceFile { rel, display, text })
@@ -123,8 +125,9 @@ pub fn load(root: &Path, content_dir: &str) -> (Loaded, Vec<Diagnostic>) {
 /// Reads one Markdown file of the content tree, as [`load`] does (for rebuilding a single changed file).
 pub fn read_source(root: &Path, content_dir: &str, rel: &str) -> Result<SourceFile, Diagnostic> {
     let display = Path::new(content_dir).join(rel);
-    let bytes = std::fs::read(root.join(content_dir).join(rel))
-        .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&display))?;
+    let bytes = std::fs::read(root.join(content_dir).join(rel)).map_err(|e| {
+        Diagnostic::error(Code::Io, format!("cannot read the file: {e}")).in_file(&display)
+    })?;
     let text = decode(bytes, &display)?;
     Ok(SourceFile {
         rel: rel.to_string(),
@@ -141,7 +144,7 @@ fn decode(bytes: Vec<u8>, display: &Path) -> Result<String, Diagnostic> {
         let byte = bytes[bad];
         let lossy = String::from_utf8_lossy(&bytes);
         let prefix = String::from_utf8_lossy(&bytes[..bad]);
-        Diagnostic::error(format!("the file is not valid UTF-8 (byte 0x{byte:02X})"))
+        Diagnostic::error(Code::InvalidUtf8, format!("the file is not valid UTF-8 (byte 0x{byte:02X})"))
             .in_file(display)
             .at_offset(&lossy, prefix.len())
             .hint("re-save the file with UTF-8 encoding; Burmese text must be Unicode, not Zawgyi or a legacy code page")

@@ -6,7 +6,7 @@ pub mod sanitize;
 
 pub use highlight::highlight;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use pulldown_cmark::{
     html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
 };
@@ -111,7 +111,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
     let mut html_block: Option<usize> = None;
     let report = |at: usize, what: &str, diagnostics: &mut Vec<Diagnostic>| {
         diagnostics.push(
-            Diagnostic::warning(format!("raw HTML removed: {what}"))
+            Diagnostic::warning(Code::RawHtmlRemoved, format!("raw HTML removed: {what}"))
                 .in_file(input.file)
                 .at_offset(input.source, input.body_offset + at)
                 .hint("kizuna removes scripts, event handlers, inline styles, frames, forms and javascript:/data: URLs from page bodies; a site that trusts all its authors sets `raw_html: trusted` in kizuna.yaml"),
@@ -254,7 +254,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                                 resolved: true,
                                 written: dest_url.to_string(),
                                 image: false,
-                                at: Diagnostic::error("")
+                                at: Diagnostic::error(Code::BrokenLink, "")
                                     .in_file(input.file)
                                     .at_offset(input.source, input.body_offset + range.start),
                             });
@@ -271,9 +271,9 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                         let message = format!("broken link to `{dest_url}`");
                         diagnostics.push(
                             if input.broken_links_fail {
-                                Diagnostic::error(message)
+                                Diagnostic::error(Code::BrokenLink, message)
                             } else {
-                                Diagnostic::warning(message)
+                                Diagnostic::warning(Code::BrokenLink, message)
                             }
                             .in_file(input.file)
                             .at_offset(input.source, offset)
@@ -414,7 +414,7 @@ fn site_link(dest: &str, input: &Input, at: usize, image: bool) -> Option<SiteLi
         resolved: false,
         written: dest.to_string(),
         image,
-        at: Diagnostic::error("")
+        at: Diagnostic::error(Code::BrokenLink, "")
             .in_file(input.file)
             .at_offset(input.source, offset),
     })

@@ -7,7 +7,7 @@
 
 use super::Bodies;
 use crate::content::schema::{Kind, KindData, Source};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::site::{slugify, Site};
 use serde_json::{json, Value};
 
@@ -87,7 +87,7 @@ pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
                 diagnostics.push(
                     p.doc
                         .diagnostic_at(
-                            Diagnostic::error(format!(
+                            Diagnostic::error(Code::UnknownCitation, format!(
                                 "the citation names `{document}`, which is not a document on the sources page"
                             )),
                             field,

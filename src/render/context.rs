@@ -310,6 +310,27 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
         })
         .unwrap_or_default();
     let (translations, alternates) = translations(site, &versions, &d.lang, root);
+    let file = d.file.display().to_string().replace('\\', "/");
+    let forge = site.forge.as_ref();
+    // The languages this page has no version in, each with the forge's new-file page for it.
+    let translate: Vec<Value> = forge
+        .map(|f| {
+            site.config
+                .languages
+                .iter()
+                .filter(|l| !versions.iter().any(|(v, _, _)| *v == l.code))
+                .map(|l| {
+                    let name = format!(
+                        "{}.{}.md",
+                        file.trim_end_matches(".md")
+                            .trim_end_matches(&format!(".{}", d.lang)),
+                        l.code
+                    );
+                    json!({ "lang": l.code, "name": l.name, "url": f.new_file_url(&name) })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     json!({
         "title": d.title(),
         "description": d.common.description,
@@ -332,7 +353,12 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
         "translations": translations,
         "alternates": alternates,
         "section": { "title": section.title, "href": format!("{root}{}", site.href(&section.path)) },
-        "file": d.file.display().to_string().replace('\\', "/"),
+        "last_updated": date_value(strings, site.last_updated(d)),
+        "commit": site.history.get(&d.file).map(|s| &s.commit),
+        "edit_url": forge.map(|f| f.edit_url(&file)),
+        "translate": translate,
+        "translate_guide": forge.map(|f| f.guide_url("translate-a-page")),
+        "file": file,
     })
 }
 

@@ -84,10 +84,8 @@ fn atom(site: &Site, title: &str, path: &str, pages: &[usize]) -> Option<String>
             .as_ref()
             .map(|x| x.rfc3339())
             .unwrap_or_default();
-        let updated = d
-            .common
-            .updated
-            .as_ref()
+        let updated = site
+            .last_updated(d)
             .map(|x| x.rfc3339())
             .unwrap_or_else(|| date.clone());
         let url = site.permalink(&p.path);
@@ -128,11 +126,8 @@ pub fn sitemap(site: &Site, extra: &[Vec<(String, String)>]) -> String {
                     .collect()
             })
             .unwrap_or_default();
-        let lastmod = p
-            .doc
-            .common
-            .updated
-            .as_ref()
+        let lastmod = site
+            .last_updated(&p.doc)
             .or(p.doc.common.date.as_ref())
             .map(|d| d.iso());
         entries.push((site.permalink(&p.path), lastmod, alts));

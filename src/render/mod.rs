@@ -11,7 +11,7 @@ pub mod timeline;
 
 pub use templates::Templates;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::Rendered;
 use crate::site::{root_of, Site};
 use crate::theme::Theme;
@@ -215,7 +215,7 @@ pub fn collisions(mut origins: Vec<(String, String)>) -> Vec<Diagnostic> {
         .filter(|g| g.iter().any(|x| x.1 != g[0].1))
         .map(|g| {
             let names: Vec<String> = g.iter().map(|(_, p, o)| format!("{o} (`{p}`)")).collect();
-            Diagnostic::error(format!(
+            Diagnostic::error(Code::PathCollision, format!(
                 "{} files would be written to paths that differ only in case: {}",
                 g.len(),
                 names.join(", ")
@@ -228,7 +228,7 @@ pub fn collisions(mut origins: Vec<(String, String)>) -> Vec<Diagnostic> {
         .filter(|group| group.len() > 1)
         .map(|group| {
             let names: Vec<&str> = group.iter().map(|(_, o)| o.as_str()).collect();
-            Diagnostic::error(format!(
+            Diagnostic::error(Code::PathCollision, format!(
                 "{} files would be written to `{}`: {}",
                 group.len(),
                 group[0].0,
@@ -679,8 +679,12 @@ fn finish(
     m: Map<String, Value>,
     path: &str,
 ) -> Result<OutputFile, Diagnostic> {
-    let context = Context::from_value(Value::Object(m))
-        .map_err(|e| Diagnostic::error(format!("internal: context is not an object: {e}")))?;
+    let context = Context::from_value(Value::Object(m)).map_err(|e| {
+        Diagnostic::error(
+            Code::Internal,
+            format!("internal: context is not an object: {e}"),
+        )
+    })?;
     let html = templates.render(template, &context)?;
     Ok((format!("{path}index.html"), html.into_bytes()))
 }

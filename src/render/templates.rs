@@ -1,6 +1,6 @@
 //! Tera templates of the theme, and template errors that name the template, line and missing variable.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::theme::Theme;
 use std::collections::BTreeMap;
 use std::error::Error as _;
@@ -61,7 +61,7 @@ impl Templates {
             }
             None => format!("template `{template}` failed: {}", chain.join(": ")),
         };
-        let mut d = Diagnostic::error(message);
+        let mut d = Diagnostic::error(Code::Template, message);
         if let Some((shown, src)) = self.sources.get(&template) {
             d = d.in_file(shown);
             if let Some(var) = &missing {
@@ -82,7 +82,10 @@ fn compile_error(e: &tera::Error, sources: &BTreeMap<String, (String, String)>) 
     let name = chain.iter().find_map(|m| {
         between(m, "Failed to parse '", "'").or_else(|| between(m, "template '", "'"))
     });
-    let mut d = Diagnostic::error(format!("a template does not compile: {}", chain.join("\n")));
+    let mut d = Diagnostic::error(
+        Code::Template,
+        format!("a template does not compile: {}", chain.join("\n")),
+    );
     if let Some((shown, src)) = name.as_ref().and_then(|n| sources.get(n)) {
         d = d.in_file(shown);
         if let Some((line, col)) = chain.iter().find_map(|m| parse_position(m)) {

@@ -6,7 +6,7 @@
 use super::context::{self, city_name, doc_in, label, LangContext};
 use super::{finish, Bodies, OutputFile};
 use crate::content::schema::{Kind, KindData};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::render::Templates;
 use crate::site::{root_of, Site};
 use crate::timeline::{self as tl, Entry, EntryKind, Filter};
@@ -325,7 +325,7 @@ pub fn render(
                 job.filter.as_ref().map(Filter::segment).unwrap_or_default()
             );
             if job.filter.is_some() && taken.contains(path.as_str()) {
-                return Err(Diagnostic::error(format!(
+                return Err(Diagnostic::error(Code::PathCollision, format!(
                     "the timeline filter page `/{path}` would replace a page"
                 ))
                 .hint("rename the page, or its section: timeline filters live at `city/`, `field/` and `kind/` below the timeline"));

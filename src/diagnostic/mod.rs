@@ -1,6 +1,10 @@
 //! Compiler-style diagnostics: every problem names its file, line and column, shows the source line and,
 //! where we know one, a hint on how to fix it.
 
+mod code;
+pub mod report;
+
+pub use code::Code;
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -9,6 +13,16 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// A position in a source file, 1-based.
@@ -22,6 +36,8 @@ pub struct Position {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// What kind of problem this is.
+    pub code: Code,
     pub message: String,
     /// The file, relative to the site root where possible.
     pub file: Option<PathBuf>,
@@ -34,10 +50,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error with a message and nothing else yet.
-    pub fn error(message: impl Into<String>) -> Self {
+    /// An error of kind `code` with a message and nothing else yet.
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             message: message.into(),
             file: None,
             position: None,
@@ -47,12 +64,18 @@ impl Diagnostic {
         }
     }
 
-    /// A warning with a message and nothing else yet.
-    pub fn warning(message: impl Into<String>) -> Self {
+    /// A warning of kind `code` with a message and nothing else yet.
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(message)
+            ..Diagnostic::error(code, message)
         }
+    }
+
+    /// The same problem as another kind (for errors whose kind is known only to the caller).
+    pub fn with_code(mut self, code: Code) -> Self {
+        self.code = code;
+        self
     }
 
     /// Names the file the problem is in.
@@ -110,11 +133,13 @@ const WINDOW: usize = 100;
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(
+            f,
+            "{}[{}]: {}",
+            self.severity.label(),
+            self.code.name(),
+            self.message
+        )?;
         let gutter = self.position.map(|p| p.line.to_string().len()).unwrap_or(1);
         let pad = " ".repeat(gutter);
         if let Some(location) = self.location() {
@@ -213,14 +238,14 @@ mod tests {
     #[test]
     fn renders_like_a_compiler() {
         let src = "---\ntitel: Hello\n---\n";
-        let d = Diagnostic::error("unknown field `titel`")
+        let d = Diagnostic::error(Code::UnknownField, "unknown field `titel`")
             .in_file("content/a.md")
             .at(src, 2, 1)
             .spanning(5)
             .hint("did you mean `title`?");
         assert_eq!(
             d.to_string(),
-            "error: unknown field `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^^^^^\n  = hint: did you mean `title`?\n"
+            "error[unknown-field]: unknown field `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^^^^^\n  = hint: did you mean `title`?\n"
         );
     }
 
