@@ -8,6 +8,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod diff;
 pub mod fingerprint;
 pub mod forge;
 pub mod history;

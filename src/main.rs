@@ -107,6 +107,20 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// List the pages added, changed and removed between two builds, by kind and language, as Markdown (for a
+    /// pull-request comment).
+    Diff {
+        /// The build before the change.
+        old: PathBuf,
+        /// The build after the change.
+        new: PathBuf,
+        /// How many pages to list for each of added, changed and removed.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// Link the listed pages under this address (e.g. a preview deployment).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
     /// Write a commented skeleton for a new document, or start a translation of an existing one.
     New {
         /// What to create.
@@ -235,6 +249,21 @@ fn main() -> ExitCode {
                 ),
             }
         }
+        Command::Diff {
+            old,
+            new,
+            limit,
+            base_url,
+        } => match kizuna::diff::compare(&old, &new) {
+            Ok(diff) => {
+                print!("{}", diff.markdown(limit, base_url.as_deref()));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(
+                &[Diagnostic::error(Code::Io, e)],
+                "cannot compare the builds",
+            ),
+        },
         Command::New {
             kind,
             id,

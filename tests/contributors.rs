@@ -187,3 +187,117 @@ fn outside_git_there_are_no_commit_dates_and_no_warning() {
     assert!(!a.contains("Last updated"), "{a}");
     assert!(!a.contains("/edit/"), "no repo_url, no edit link: {a}");
 }
+
+/// The pages (`…/index.html`) under `dir`, relative, with their bytes.
+fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.file_name().unwrap() == "index.html" {
+                let rel = p.parent().unwrap().strip_prefix(dir).unwrap();
+                let url = format!("/{}/", rel.to_string_lossy()).replace("//", "/");
+                out.insert(url, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The URLs `kizuna diff` lists under one `<details>` heading.
+fn listed(markdown: &str, heading: &str) -> Vec<String> {
+    let Some(at) = markdown.find(&format!("<summary>{heading} pages")) else {
+        return Vec::new();
+    };
+    let block = &markdown[at..markdown[at..].find("</details>").unwrap() + at];
+    block
+        .lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .map(|l| l.split('`').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn diff_lists_exactly_the_pages_that_differ() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write(
+        &root,
+        "kizuna.yaml",
+        "title: T\nbase_url: https://example.org/\n",
+    );
+    write(
+        &root,
+        "content/notes/a.md",
+        &page("Alpha", "tags: [water]\n"),
+    );
+    write(&root, "content/notes/b.md", &page("Beta", ""));
+    write(&root, "content/notes/c.md", &page("Gamma", ""));
+    write(&root, "content/other/d.md", &page("Delta", ""));
+    let build = |out: &str| {
+        ok(kizuna(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            tmp.path().join(out).to_str().unwrap(),
+        ]));
+    };
+    build("old");
+    write(
+        &root,
+        "content/notes/a.md",
+        &page("Alpha renamed", "tags: [water]\n"),
+    );
+    std::fs::remove_file(root.join("content/notes/c.md")).unwrap();
+    write(&root, "content/notes/e.md", &page("Epsilon", ""));
+    build("new");
+
+    let out = ok(kizuna(&[
+        "diff",
+        tmp.path().join("old").to_str().unwrap(),
+        tmp.path().join("new").to_str().unwrap(),
+        "--limit",
+        "1000",
+    ]));
+    let md = String::from_utf8(out.stdout).unwrap();
+    let (old, new) = (
+        pages(&tmp.path().join("old")),
+        pages(&tmp.path().join("new")),
+    );
+    let expect = |f: &dyn Fn(&String) -> bool| -> Vec<String> {
+        let mut v: Vec<String> = old
+            .keys()
+            .chain(new.keys())
+            .filter(|u| f(u))
+            .cloned()
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let added = expect(&|u| !old.contains_key(u));
+    let removed = expect(&|u| !new.contains_key(u));
+    let changed = expect(&|u| matches!((old.get(u), new.get(u)), (Some(a), Some(b)) if a != b));
+    assert_eq!(added, ["/notes/e/"]);
+    assert_eq!(removed, ["/notes/c/"]);
+    assert!(changed.contains(&"/notes/a/".to_string()), "{changed:?}");
+    assert!(!changed.contains(&"/other/d/".to_string()), "{changed:?}");
+    assert_eq!(listed(&md, "Added"), added, "{md}");
+    assert_eq!(listed(&md, "Removed"), removed, "{md}");
+    assert_eq!(listed(&md, "Changed"), changed, "{md}");
+    assert!(
+        md.contains("| note | en |") || md.contains("| page | en |"),
+        "{md}"
+    );
+
+    let same = ok(kizuna(&[
+        "diff",
+        tmp.path().join("new").to_str().unwrap(),
+        tmp.path().join("new").to_str().unwrap(),
+    ]));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("the same, byte for byte"));
+}
