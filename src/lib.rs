@@ -5,6 +5,7 @@
 // A `Diagnostic` carries its snippet and hint by value; errors are the cold path, so boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod bundle;
 pub mod config;
 pub mod content;
 pub mod diagnostic;

@@ -107,6 +107,15 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Build the portable site (it works from `file://`, search included) into one zip with a start page, for
+    /// a USB stick: every name is checked against what FAT32 and Windows can hold.
+    Bundle {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The zip to write [default: ROOT/bundle.zip].
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// List the pages added, changed and removed between two builds, by kind and language, as Markdown (for a
     /// pull-request comment).
     Diff {
@@ -249,6 +258,7 @@ fn main() -> ExitCode {
                 ),
             }
         }
+        Command::Bundle { site, output } => bundle(&site, output),
         Command::Diff {
             old,
             new,
@@ -380,6 +390,42 @@ fn new(
             ExitCode::SUCCESS
         }
         Err(d) => fail(&[d], "nothing written"),
+    }
+}
+
+/// `kizuna bundle`: the portable site built into a scratch folder beside the zip, checked, zipped.
+fn bundle(site: &SiteArgs, output: Option<PathBuf>) -> ExitCode {
+    let zip = output.unwrap_or_else(|| site.root.join("bundle.zip"));
+    let scratch = zip.with_extension(format!("build-{}", std::process::id()));
+    let mut opts = options(site);
+    opts.output = scratch.clone();
+    opts.portable = Some(true);
+    let result = pipeline::build(&opts).and_then(|report| {
+        let paths = kizuna::bundle::files(&scratch).map_err(|d| vec![d])?;
+        let problems = kizuna::bundle::check_names(&paths);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let start = kizuna::bundle::start_page(&report.title, &report.description, &report.doors);
+        let bundled =
+            kizuna::bundle::write_zip(&scratch, &paths, &start, &zip).map_err(|d| vec![d])?;
+        Ok((report, bundled))
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    match result {
+        Ok((report, bundled)) => {
+            print_all(&report.warnings);
+            eprintln!(
+                "bundled {} pages ({} files) into {}: {:.1} MB; unzip it onto a stick and open {}",
+                report.pages,
+                bundled.files,
+                zip.display(),
+                bundled.bytes as f64 / 1_000_000.0,
+                kizuna::bundle::START
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(&d, "nothing bundled; a previous zip was left as it was"),
     }
 }
 

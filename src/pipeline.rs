@@ -69,6 +69,43 @@ impl Generated {
     }
 }
 
+/// One language's way into a built site: its home page and its top-level sections, as (title, site path).
+#[derive(Debug, Clone)]
+pub struct Door {
+    pub lang: String,
+    /// The language's name in itself.
+    pub name: String,
+    pub home: String,
+    pub sections: Vec<(String, String)>,
+}
+
+/// The front doors of every language that has a home page, in the order of `languages`.
+fn doors(site: &Site) -> Vec<Door> {
+    site.config
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let home = site.section("", &l.code)?;
+            let sections = site.sections[home]
+                .subsections
+                .iter()
+                .map(|&s| {
+                    (
+                        site.sections[s].title.clone(),
+                        site.sections[s].path.clone(),
+                    )
+                })
+                .collect();
+            Some(Door {
+                lang: l.code.clone(),
+                name: l.name.clone(),
+                home: site.sections[home].path.clone(),
+                sections,
+            })
+        })
+        .collect()
+}
+
 /// Runs every stage but the write, with the rendered files in memory. Errors come back all at once, sorted by
 /// file and line.
 pub fn generate(opts: &Options) -> Result<Generated, Vec<Diagnostic>> {
@@ -516,6 +553,11 @@ pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered,
 
 /// What a finished build reports.
 pub struct Report {
+    /// The site's title and description, from kizuna.yaml.
+    pub title: String,
+    pub description: String,
+    /// The site's front doors, for a start page: each language's home and top-level sections.
+    pub doors: Vec<Door>,
     pub pages: usize,
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
@@ -559,6 +601,9 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     g.timings
         .push(("swap", clock.elapsed().as_secs_f64() - search_secs));
     Ok(Report {
+        title: g.site.config.title.clone(),
+        description: g.site.config.description.clone(),
+        doors: doors(&g.site),
         pages: g.site.pages.len(),
         files: files + g.theme.statics.len() + g.assets.len(),
         warnings: g.warnings,

@@ -75,6 +75,7 @@ codes! {
     Template = "K601", "template", "A template does not compile or fails to render.";
     OutputOverSources = "K602", "output-over-sources", "The output folder would replace the site's sources.";
     Search = "K603", "search", "The search index cannot be built or read.";
+    BundleName = "K604", "bundle-name", "A path that FAT32 or Windows cannot hold, so `kizuna bundle` cannot ship it.";
     Internal = "K699", "internal", "A bug in kizuna: please report it with the content that caused it.";
 }
 

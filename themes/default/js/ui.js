@@ -242,7 +242,10 @@
       var mine = ++seq;
       if (next !== true) shown = PAGE;
       if (!state.q.trim()) { results.textContent = ""; count.textContent = ""; more.hidden = true; return; }
-      if (next !== true) count.textContent = label(page, "loading");
+      // Until this search answers, there is nothing more to show: a new query hides the button, the next page
+      // of the same one disables it.
+      if (next !== true) { count.textContent = label(page, "loading"); more.hidden = true; }
+      else more.disabled = true;
       search(state.q, {
         prefer_lang: prefer, limit: shown, facets: true, kind: state.kind || undefined, lang: state.lang || undefined,
         city: state.city || undefined, field: state.field || undefined,
@@ -260,6 +263,7 @@
           if (from && !j) link.focus();
         });
         more.hidden = res.results.length >= res.total;
+        more.disabled = false;
         count.textContent = res.total ? countLabel(page, res.total) : label(page, "no-results", { q: state.q });
         ["kind", "lang"].forEach(function (f) {
           var s = controls[f];
@@ -270,7 +274,12 @@
             o.textContent = (f === "kind" ? kindName(page, o.value) : langName(page, o.value)) + " (" + n + ")";
           });
         });
-      }).catch(function () { if (mine === seq) count.textContent = label(page, "error"); });
+      }).catch(function () {
+        if (mine !== seq) return;
+        count.textContent = label(page, "error");
+        more.hidden = true;
+        more.disabled = false;
+      });
     }
 
     search.facets().then(function (f) {
