@@ -1,5 +1,5 @@
 //! Judged queries over the bundled knowledge base, in English, Burmese, Japanese, Khmer, Vietnamese and
-//! Indonesian: the mean reciprocal rank of the first relevant result must be at least 0.8.
+//! Indonesian: the mean reciprocal rank of the first relevant result may not fall below [`MRR_FLOOR`].
 
 use kizuna::pipeline::{self, Options};
 use kizuna::search::{self, QueryOptions};
@@ -13,8 +13,11 @@ struct Judged {
     kind: Option<String>,
 }
 
+/// The bundled judged queries' mean reciprocal rank may not fall below this.
+const MRR_FLOOR: f64 = 0.85;
+
 #[test]
-fn bundled_judged_queries_have_mrr_of_at_least_0_8() {
+fn bundled_judged_queries_keep_their_mrr() {
     let g = pipeline::generate(&Options::new(env!("CARGO_MANIFEST_DIR")))
         .unwrap_or_else(|d| panic!("{d:?}"));
     let docs = pipeline::search_documents(&g.site, &g.bodies, &g.theme);
@@ -61,5 +64,7 @@ fn bundled_judged_queries_have_mrr_of_at_least_0_8() {
         judged.len(),
         docs.len()
     );
-    assert!(mrr >= 0.8, "MRR {mrr:.3} < 0.8\n{report}");
+    // Just under what the engine scores on the bundled knowledge base (0.865 with 267 documents): a ranking
+    // change that costs two queries a rank fails this.
+    assert!(mrr >= MRR_FLOOR, "MRR {mrr:.3} < {MRR_FLOOR}\n{report}");
 }

@@ -65,8 +65,11 @@ fn options(j: &Judged) -> QueryOptions {
     }
 }
 
+/// The fixture's judged queries' mean reciprocal rank may not fall below this.
+const MRR_FLOOR: f64 = 0.98;
+
 #[test]
-fn judged_queries_have_mrr_of_at_least_0_8() {
+fn judged_queries_keep_their_mrr() {
     let dir = tempfile::tempdir().unwrap();
     let stats = write_index(fixture_docs(), dir.path(), false).unwrap();
     let judged = judged();
@@ -105,7 +108,8 @@ fn judged_queries_have_mrr_of_at_least_0_8() {
         bytes / judged.len() as u64,
         failures.join("\n")
     );
-    assert!(mrr >= 0.8, "MRR {mrr:.3} < 0.8");
+    // Just under what the engine scores (0.991 on 55 queries): one query falling a rank fails this.
+    assert!(mrr >= MRR_FLOOR, "MRR {mrr:.3} < {MRR_FLOOR}");
 }
 
 #[derive(serde::Deserialize, Debug, PartialEq)]
