@@ -145,6 +145,7 @@ pub fn run(
         std::thread::spawn(move || crate::history::read(&root, "content"))
     });
     let (loaded, mut diagnostics) = content::load(&opts.root, "content");
+    diagnostics.extend(crate::theme::untranslated(&theme, &config));
     lap("load", &mut timings);
     let (parsed, d) = content::parse_all(loaded.markdown, &config, opts.drafts);
     diagnostics.extend(d);

@@ -157,3 +157,95 @@ fn walk(dir: &Path) -> Vec<(String, PathBuf)> {
         })
         .collect()
 }
+
+/// Warnings for the site's languages whose UI strings the theme lacks, wholly or in part: those menus, labels
+/// and buttons show in English (or as bare ids) to readers of that language.
+pub fn untranslated(theme: &Theme, config: &crate::config::Config) -> Vec<Diagnostic> {
+    let Some(en) = theme.strings.get("en") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for lang in config.languages.iter().filter(|l| l.code != "en") {
+        let file = format!("themes/{}/i18n/{}.yaml", config.theme, lang.code);
+        let Some(strings) = theme.strings.get(&lang.code) else {
+            out.push(
+                Diagnostic::warning(
+                    Code::UntranslatedStrings,
+                    format!(
+                        "the theme has no UI strings in `{}` ({}): its menus, labels and buttons show in English",
+                        lang.code, lang.name
+                    ),
+                )
+                .in_file("kizuna.yaml")
+                .hint(format!("add {file}, translating the keys of en.yaml")),
+            );
+            continue;
+        };
+        let mut missing = Vec::new();
+        for (key, value) in en {
+            match (value, strings.get(key)) {
+                (_, None) => missing.push(key.clone()),
+                (serde_yaml::Value::Mapping(e), Some(serde_yaml::Value::Mapping(t))) => missing
+                    .extend(
+                        e.keys()
+                            .filter(|k| !t.contains_key(*k))
+                            .filter_map(|k| k.as_str().map(|k| format!("{key}.{k}"))),
+                    ),
+                _ => {}
+            }
+        }
+        if !missing.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    Code::UntranslatedStrings,
+                    format!(
+                        "{} UI string(s) not translated into `{}`, shown in English: {}",
+                        missing.len(),
+                        lang.code,
+                        missing.join(", ")
+                    ),
+                )
+                .in_file(file)
+                .hint("add them to the language's i18n file, translated"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_ui_strings_are_named_per_language() {
+        let yaml = |s: &str| serde_yaml::from_str(s).unwrap();
+        let mut theme = Theme::default();
+        theme.strings.insert(
+            "en".into(),
+            yaml("a: A\nb: B\nfields: { water: Water, waste: Waste }\n"),
+        );
+        theme
+            .strings
+            .insert("km".into(), yaml("a: ក\nfields: { water: ទឹក }\n"));
+        let config = crate::config::Config::parse(
+            "languages:\n  - { code: en, name: English }\n  - { code: km, name: ខ្មែរ }\n  - { code: th, name: ไทย }\n",
+        )
+        .unwrap();
+        let d = untranslated(&theme, &config);
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d[0].message,
+            "2 UI string(s) not translated into `km`, shown in English: b, fields.waste"
+        );
+        assert_eq!(
+            d[0].file.as_deref(),
+            Some(Path::new("themes/default/i18n/km.yaml"))
+        );
+        assert!(
+            d[1].message.contains("no UI strings in `th`"),
+            "{}",
+            d[1].message
+        );
+    }
+}

@@ -279,6 +279,14 @@ fn js_client_answers_a_frequent_word_from_its_shard() {
         assert_eq!(a.results.len(), 10);
         assert_eq!(postings(a), 0, "{:?}", a.files);
     }
+    // The first results' records come in one chunk beside the word's postings, not one request each: the
+    // whole query is the manifest, the word's shard and that chunk.
+    let kinds: Vec<&str> = early[0]
+        .files
+        .iter()
+        .map(|f| f.split(['/', '.']).next().unwrap())
+        .collect();
+    assert_eq!(kinds, ["manifest", "s", "r"], "{:?}", early[0].files);
     let burmese = js_answers(dir.path(), &[q("kitakyushu", Some("my"), None)], "native");
     assert_eq!(postings(&burmese[0]), 1, "{:?}", burmese[0].files);
     assert_eq!(

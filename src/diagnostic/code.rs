@@ -57,6 +57,7 @@ codes! {
     LanguageMismatch = "K302", "language-mismatch", "The file name's language suffix and its `lang` field disagree.";
     OutdatedTranslation = "K303", "outdated-translation", "A translation was made from an older version of its source.";
     ZawgyiText = "K304", "zawgyi-text", "Burmese text that looks Zawgyi-encoded rather than Unicode.";
+    UntranslatedStrings = "K305", "untranslated-strings", "The theme lacks UI strings in one of the site's languages.";
     // The site's structure.
     DuplicateSection = "K401", "duplicate-section", "Two `_index` files for one section in one language.";
     PathCollision = "K402", "path-collision", "Two files would be written to the same output path.";

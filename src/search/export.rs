@@ -19,6 +19,11 @@ pub const EXCERPT_CHARS: usize = 320;
 /// Documents of highest impact kept inline for terms whose postings have their own file.
 pub const TOP_POSTINGS: usize = 32;
 
+/// Records of a frequent term's documents of highest impact kept together in `r/N.bin` beside its postings
+/// file `p/N.bin`: a query for the term fetches its first results' records in one request, not one each.
+/// engine.js knows the same number: it asks at once for the records a chunk does not bring.
+pub const CHUNK_RECORDS: usize = 16;
+
 /// BM25 idf as tantivy computes it, quantised.
 pub fn idf_q(df: u64, n: u64) -> u64 {
     let (df, n) = (df as f64, n as f64);
@@ -177,6 +182,8 @@ pub fn layout(built: &Built) -> Files {
         *count = 0;
     };
     let mut seen = Marks::new(n as usize);
+    // (postings file number, term) of every term with a postings file: each gets a chunk of records.
+    let mut chunks: Vec<(usize, usize)> = Vec::new();
     for (i, ((term, postings), enc)) in built.terms.iter().zip(&encoded).enumerate() {
         if shard_terms == 0 {
             // Lower bound: the shortest prefix of this term above the previous shard's last term.
@@ -210,6 +217,7 @@ pub fn layout(built: &Built) -> Files {
             postings_files += 1;
             put_varint(&mut shard, postings_files as u64);
             files.push((format!("p/{}.bin", postings_files - 1), enc.clone()));
+            chunks.push((postings_files - 1, i));
             // The best documents of the term inline, for completions of the word being typed.
             let top = best_documents(postings);
             put_varint(&mut shard, top.len() as u64);
@@ -323,20 +331,38 @@ pub fn layout(built: &Built) -> Files {
     }
     files.push(("f/year.bin".to_string(), y));
 
-    // Documents.
-    let docs: Vec<(String, Vec<u8>)> = built
-        .docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| {
+    // Documents: one record each, and the records of each frequent term's first documents together.
+    let record = |b: &mut Vec<u8>, i: usize| {
+        let d = &built.docs[i];
+        put_str(b, &d.url);
+        put_str(b, &analyse::normalise(&d.title));
+        put_str(b, &built.excerpts[i]);
+    };
+    let docs: Vec<(String, Vec<u8>)> = (0..built.docs.len())
+        .into_par_iter()
+        .map(|i| {
             let mut b = Vec::new();
-            put_str(&mut b, &d.url);
-            put_str(&mut b, &analyse::normalise(&d.title));
-            put_str(&mut b, &built.excerpts[i]);
+            record(&mut b, i);
             (format!("d/{i}.bin"), b)
         })
         .collect();
     files.extend(docs);
+    let chunked: Vec<(String, Vec<u8>)> = chunks
+        .par_iter()
+        .map(|&(file, term)| {
+            let mut best = built.terms[term].1.clone();
+            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            best.truncate(CHUNK_RECORDS);
+            let mut b = Vec::new();
+            put_varint(&mut b, best.len() as u64);
+            for (doc, _) in best {
+                put_varint(&mut b, u64::from(doc));
+                record(&mut b, doc as usize);
+            }
+            (format!("r/{file}.bin"), b)
+        })
+        .collect();
+    files.extend(chunked);
 
     // The index's fingerprint ends the manifest: the client asks for every other file with it, so that
     // a browser never mixes files of two builds from its cache.
@@ -397,7 +423,7 @@ pub fn write(built: &Built, dir: &Path, js_twins: bool) -> Result<IndexStats, Se
         path: path.to_path_buf(),
         source,
     };
-    for sub in ["s", "p", "d", "f"] {
+    for sub in ["s", "p", "d", "r", "f"] {
         let p = dir.join(sub);
         if p.exists() {
             std::fs::remove_dir_all(&p).map_err(|e| werr(&p, e))?;

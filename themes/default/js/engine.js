@@ -3,7 +3,7 @@
  * options {lang, kind, city, field, yearFrom, yearTo, limit, prefer_lang, facets}
  *   → Promise<{ total, results: [{ url, href, title, excerpt, lang, kind, score }], facets }>
  * (`facets`, the counts per language and kind before those filters, only when options.facets is true).
- * Reads the index written by `kizuna build` next to this file (search/manifest.bin, s/, p/, d/, f/).
+ * Reads the index written by `kizuna build` next to this file (search/manifest.bin, s/, p/, d/, r/, f/).
  * Over http(s) files are fetched; where fetch fails (file://) the .js twin of each file is loaded
  * with a <script> tag and hands its bytes to window.kizunaSearchData. Files are packed (one codec
  * byte, then stored or zlib bytes), inflated with DecompressionStream, or by inflate.js where a
@@ -498,6 +498,59 @@
     return p;
   }
 
+  /* The records of a frequent word's first documents, kept together beside its postings (r/N.bin): each
+   * goes into the record cache, so a query's first results cost one request, not one each. */
+  var CHUNKS_PER_WORD = 2;
+  var chunkCache = new Map();
+  function chunk(file) {
+    var p = chunkCache.get(file);
+    if (!p) {
+      p = load("r/" + file + ".bin").then(function (b) {
+        var r = new Reader(b), n = r.varint();
+        for (var i = 0; i < n; i++) {
+          var d = r.varint(), rec = { url: r.string(), title: r.string(), text: r.string() };
+          if (!docCache.has(d)) docCache.set(d, Promise.resolve(rec));
+        }
+      });
+      p.catch(function () { chunkCache.delete(file); });
+      chunkCache.set(file, p);
+    }
+    return p;
+  }
+
+  /* The record chunks a query asks for: per word, those of its CHUNKS_PER_WORD most frequent forms with a
+   * postings file (the word itself, the completions of the word being typed). `ready` settles when they are
+   * in (or failed); `covers` holds the documents they bring: the CHUNK_RECORDS of highest impact among each
+   * word's best documents, which its shard holds — so the others' records are asked for at once. */
+  var CHUNK_RECORDS = 16;
+  function chunksFor(m, alts) {
+    var wanted = [], covers = new Set();
+    alts.forEach(function (group) {
+      group.map(function (alt) { return alt[0]; })
+        .filter(function (e) { return e.file !== undefined; })
+        .sort(byDfThenTerm)
+        .slice(0, CHUNKS_PER_WORD)
+        .forEach(function (e) {
+          if (wanted.indexOf(e.file) >= 0) return;
+          wanted.push(e.file);
+          var top = heldPostings(m, e), order = top.docs.map(function (d, i) { return i; });
+          order.sort(function (a, b) { return top.imp[b] - top.imp[a] || top.docs[a] - top.docs[b]; });
+          order.slice(0, CHUNK_RECORDS).forEach(function (i) { covers.add(top.docs[i]); });
+        });
+    });
+    return {
+      covers: covers,
+      ready: Promise.all(wanted.map(function (f) { return chunk(f).catch(function () {}); }))
+    };
+  }
+
+  /* The records of `cands`: those a chunk brings once it is in, the others at once. */
+  function records(cands, chunks) {
+    return Promise.all(cands.map(function (c) {
+      return chunks.covers.has(c.doc) ? chunks.ready.then(function () { return doc(c.doc); }) : doc(c.doc);
+    }));
+  }
+
   function byDfThenTerm(a, b) { return b.df - a.df || cmp(a.term, b.term); }
 
   // The terms are looked up in parallel, and so are the shards one term may need (its own, its exact
@@ -688,8 +741,8 @@
 
   /* While the postings files of frequent terms load, requests the records of the documents most likely
    * to come first, ranked from what the shards hold (`held`), so that they arrive together. */
-  function prefetch(m, alts, held, o, limit) {
-    rank(m, alts, held, o, limit, {}).cands.forEach(function (c) { doc(c.doc); });
+  function prefetch(m, alts, held, o, limit, chunks) {
+    records(rank(m, alts, held, o, limit, {}).cands, chunks).catch(function () {});
   }
 
   /* A one-word query whose postings have their own file, without filters or facets, answered from its
@@ -719,7 +772,7 @@
 
   /* Ranks with every postings list, fetching the files of frequent words (and the records of the likely
    * first results meanwhile) and the city, field and year filters that are chosen. */
-  async function fromPostings(m, alts, held, o, pq, limit) {
+  async function fromPostings(m, alts, held, o, pq, limit, chunks) {
     var waits = false;
     var listsP = Promise.all(alts.map(function (group, g) {
       return Promise.all(group.map(function (alt, a) {
@@ -728,7 +781,7 @@
         return filePostings(m, alt[0]);
       }));
     }));
-    if (waits && ![o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) prefetch(m, alts, held, o, limit);
+    if (waits && ![o.city, o.field, o.yearFrom, o.yearTo].some(chosen)) prefetch(m, alts, held, o, limit, chunks);
     var lists = await listsP;
 
     var ci = want(m.cities, o.city), fi = want(m.fields, o.field);
@@ -760,13 +813,14 @@
       return group.map(function (alt) { return heldPostings(m, alt[0]); });
     });
     var limit = Math.max(1, o.limit || 10);
-    var ranked = fromShard(m, alts, held, o, pq, limit) || await fromPostings(m, alts, held, o, pq, limit);
+    var chunks = chunksFor(m, alts);
+    var ranked = fromShard(m, alts, held, o, pq, limit) || await fromPostings(m, alts, held, o, pq, limit, chunks);
     var cands = ranked.cands;
 
     if (pq.phrases.length) {
       var n = Math.min(cands.length, limit * 3);
       var head = [];
-      var texts = await Promise.all(cands.slice(0, n).map(function (c) { return doc(c.doc); }));
+      var texts = await records(cands.slice(0, n), chunks);
       for (var i = 0; i < n; i++) {
         var dd = texts[i];
         var t = dd.title + "\n" + dd.text;
@@ -779,7 +833,7 @@
     var marks = new Set();
     alts.forEach(function (g) { g.forEach(function (a) { marks.add(a[0].term); }); });
     var shown = cands.slice(0, limit);
-    var docs = await Promise.all(shown.map(function (c) { return doc(c.doc); }));
+    var docs = await records(shown, chunks);
     var results = shown.map(function (c, j) {
       return {
         url: docs[j].url,
