@@ -3,6 +3,7 @@
 //! Every name is checked against what FAT32 and Windows can hold, and the zip is byte-for-byte reproducible.
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::markdown::escape;
 use crate::pipeline::Door;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -170,13 +171,6 @@ pub fn write_zip(
         files: paths.len() + 1,
         bytes,
     })
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The start page: the site's title, then each language's home page and sections, in that language.

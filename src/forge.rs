@@ -107,7 +107,7 @@ impl Forge {
 }
 
 /// Percent-encodes what a URL path cannot hold as it is (spaces, `?`, `#`, non-ASCII), keeping `/`.
-fn encode_path(path: &str) -> String {
+pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {

@@ -54,14 +54,7 @@ fn the_unzipped_bundle_opens_and_searches_in_burmese_from_file_urls() {
         "location.href.endsWith('/site/my/index.html') && document.readyState === 'complete'",
     );
     assert_eq!(b.cdp.eval("document.documentElement.lang"), "my");
-    b.cdp
-        .eval("document.querySelector('form[data-kizuna-search] input[name=q]').focus()");
-    b.cdp.wait_for(
-        "the enhanced search box",
-        "!!document.querySelector('form[data-kizuna-search] input[role=combobox]')",
-    );
-    b.cdp
-        .call("Input.insertText", serde_json::json!({ "text": "မန္တလေး" }));
+    b.type_query("မန္တလေး");
     b.cdp.wait_for(
         "Burmese results from file://",
         "[...document.querySelectorAll('[role=listbox] [role=option] a')].some(a => a.href.startsWith('file://') && a.href.includes('/site/my/') && a.href.endsWith('index.html'))",

@@ -2,32 +2,8 @@
 
 mod common;
 
-use common::{kizuna, ok, write};
+use common::{git, kizuna, ok, write};
 use std::path::Path;
-use std::process::Command;
-
-/// Runs git in `dir` with a fixed identity and commit date, and no user or system configuration.
-fn git(dir: &Path, date: &str, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.org")
-        .env("GIT_COMMITTER_NAME", "Author")
-        .env("GIT_COMMITTER_EMAIL", "author@example.org")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git is installed");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn page(title: &str, extra: &str) -> String {
     format!("---\ntitle: {title}\ndate: 2020-01-01\n{extra}---\nText of {title}.\n")

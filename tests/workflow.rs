@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::write;
+use common::{git, write};
 use serde_yaml::Value;
 use std::path::Path;
 use std::process::Command;
@@ -54,27 +54,6 @@ fn the_workflow_has_the_promised_shape() {
     assert_eq!(wf["jobs"]["publish"]["permissions"]["pages"], "write");
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "A")
-        .env("GIT_AUTHOR_EMAIL", "a@example.org")
-        .env("GIT_COMMITTER_NAME", "A")
-        .env("GIT_COMMITTER_EMAIL", "a@example.org")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 /// Runs one step's `run:` script as the runner would (bash, `-e`), with the step's `env:` — its `${{ … }}`
 /// expressions replaced by `values` — and the runner's own variables.
 fn run_step(
@@ -109,6 +88,9 @@ fn run_step(
     cmd.output().unwrap()
 }
 
+/// The commits' date: any fixed one.
+const DATE: &str = "2024-01-01T00:00:00Z";
+
 #[test]
 fn the_steps_commands_check_build_and_summarise_a_pull_request() {
     let wf = workflow();
@@ -121,10 +103,10 @@ fn the_steps_commands_check_build_and_summarise_a_pull_request() {
     );
     write(&repo, "content/notes/a.md", "---\ntitle: A\n---\nText.\n");
     write(&repo, "content/notes/b.md", "---\ntitle: B\n---\nText.\n");
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "base"]);
-    let base = git(&repo, &["rev-parse", "HEAD"]);
+    git(&repo, DATE, &["init", "-q", "-b", "main"]);
+    git(&repo, DATE, &["add", "."]);
+    git(&repo, DATE, &["commit", "-qm", "base"]);
+    let base = git(&repo, DATE, &["rev-parse", "HEAD"]);
     // The pull request: a new page with a misspelt field, and a changed page.
     write(
         &repo,
@@ -136,8 +118,8 @@ fn the_steps_commands_check_build_and_summarise_a_pull_request() {
         "content/notes/a.md",
         "---\ntitle: A, renamed\n---\nText.\n",
     );
-    git(&repo, &["add", "."]);
-    git(&repo, &["commit", "-qm", "change"]);
+    git(&repo, DATE, &["add", "."]);
+    git(&repo, DATE, &["commit", "-qm", "change"]);
 
     // A `gh` that records the comment instead of posting it.
     let bin = tmp.path().join("bin");

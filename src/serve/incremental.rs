@@ -132,6 +132,8 @@ pub struct Engine {
     search_pending: Option<Vec<crate::search::SearchDoc>>,
     /// Counts good builds, so that an index made for an older build is not served over a newer one's.
     generation: u64,
+    /// Each content file's last commit, read again on every full rebuild.
+    history: crate::history::History,
 }
 
 impl Engine {
@@ -152,6 +154,7 @@ impl Engine {
             served: Served::default(),
             search_pending: None,
             generation: 0,
+            history: crate::history::History::default(),
         }
     }
 
@@ -167,6 +170,11 @@ impl Engine {
             self.configured = None;
             self.needs_full_render = true;
             let configured = pipeline::configure(&self.opts)?;
+            self.history = if configured.0.git_dates {
+                crate::history::read(&self.opts.root, "content").0
+            } else {
+                crate::history::History::default()
+            };
             self.configured = Some(configured);
             self.reload_all();
         } else {
@@ -322,13 +330,14 @@ impl Engine {
         } = parsed;
         kept.extend(documents);
         lap("parsed");
-        let (site, link_diagnostics) = site::link(
+        let (mut site, link_diagnostics) = site::link(
             Parsed {
                 documents: kept,
                 sections,
             },
             config,
         );
+        site.set_history(self.history.clone());
         lap("link");
         let mut report = translations::report(&site);
 

@@ -490,7 +490,7 @@ fn handle(shared: &Arc<Shared>, request: tiny_http::Request) {
             matches!(lookup(&served, &shared.root, &dir), Found::File(..))
         } =>
         {
-            let location = format!("/{}/{query}", encode_path(&rel));
+            let location = format!("/{}/{query}", crate::forge::encode_path(&rel));
             let response = tiny_http::Response::empty(301).with_header(header("Location", &location));
             let _ = request.respond(response);
             return;
@@ -601,18 +601,6 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
-}
-
-fn encode_path(path: &str) -> String {
-    let mut out = String::new();
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 enum Found {

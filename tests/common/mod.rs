@@ -16,6 +16,30 @@ pub fn node() -> &'static str {
     }
 }
 
+/// Runs git in `dir` with a fixed identity and commit date and no user or system configuration; its stdout.
+pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.org")
+        .env("GIT_COMMITTER_NAME", "Author")
+        .env("GIT_COMMITTER_EMAIL", "author@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 /// Writes `text` to `root/rel`, creating folders.
 pub fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
@@ -275,6 +299,18 @@ impl Browser {
             _chromium: chromium,
             _profile: profile,
         }
+    }
+
+    /// Types `text` into the page's search box, as a person would: the box script arrives on focus.
+    pub fn type_query(&mut self, text: &str) {
+        self.cdp
+            .eval("document.querySelector('form[data-kizuna-search] input[name=q]').focus()");
+        self.cdp.wait_for(
+            "the enhanced search box",
+            "!!document.querySelector('form[data-kizuna-search] input[role=combobox]')",
+        );
+        self.cdp
+            .call("Input.insertText", serde_json::json!({ "text": text }));
     }
 
     /// Navigates the tab and waits for the new document.
