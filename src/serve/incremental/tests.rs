@@ -1,0 +1,267 @@
+//! The incremental rebuild against full builds: after each kind of edit, the served site is byte-identical.
+
+use super::*;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    engine: Engine,
+}
+
+impl Fixture {
+    fn new(files: &[(&str, &str)]) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("kizuna.yaml"),
+            "title: T\nbase_url: http://127.0.0.1:1/\nlanguages:\n  - { code: en, name: English }\n  - { code: my, name: Myanmar }\npaginate_by: 2\n",
+        )
+        .unwrap();
+        let mut f = Fixture {
+            engine: Engine::new(Options::new(dir.path())),
+            dir,
+        };
+        for (rel, text) in files {
+            f.write(rel, text);
+        }
+        f.engine.rebuild(&Changes::everything()).unwrap();
+        f.engine.refresh_search();
+        f.assert_same();
+        f
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.dir.path().join("content").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn change(&mut self, rels: &[&str]) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let changes = Changes {
+            content: rels.iter().map(|r| r.to_string()).collect(),
+            ..Changes::default()
+        };
+        let mut r = self.engine.rebuild(&changes)?;
+        r.changed.extend(self.engine.refresh_search());
+        r.changed.sort();
+        Ok(r)
+    }
+
+    fn edit(&mut self, rel: &str, text: &str) -> Rebuilt {
+        self.write(rel, text);
+        let r = self.change(&[rel]).unwrap_or_else(|d| panic!("{d:?}"));
+        self.assert_same();
+        r
+    }
+
+    /// The served site equals a full build, byte for byte.
+    fn assert_same(&self) {
+        let g =
+            pipeline::generate(&Options::new(self.dir.path())).unwrap_or_else(|d| panic!("{d:?}"));
+        let extras_dir = tempfile::tempdir().unwrap();
+        pipeline::write_extras(&g.site, &g.bodies, &g.theme, extras_dir.path()).unwrap();
+        let extras: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(extras_dir.path())
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(extras_dir.path()).unwrap();
+                (
+                    rel.to_string_lossy().replace('\\', "/"),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        let full: BTreeMap<&str, &[u8]> = g
+            .files
+            .iter()
+            .chain(extras.iter())
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        let served: BTreeMap<&str, &[u8]> = self
+            .engine
+            .served()
+            .files
+            .iter()
+            .map(|(p, b)| (p.as_str(), b.as_slice()))
+            .collect();
+        let only_full: Vec<_> = full.keys().filter(|k| !served.contains_key(*k)).collect();
+        let only_served: Vec<_> = served.keys().filter(|k| !full.contains_key(*k)).collect();
+        assert!(
+            only_full.is_empty() && only_served.is_empty(),
+            "missing {only_full:?}, extra {only_served:?}"
+        );
+        for (path, bytes) in &full {
+            assert!(
+                served[path] == *bytes,
+                "{path} differs from a full build:\n--- served\n{}\n--- full\n{}",
+                String::from_utf8_lossy(served[path]),
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        let assets: BTreeSet<&str> = g.assets.iter().map(|a| a.rel.as_str()).collect();
+        let served_assets: BTreeSet<&str> = self
+            .engine
+            .served()
+            .assets
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(assets, served_assets);
+    }
+}
+
+fn note(title: &str, date: &str, tags: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\ndate: {date}\ntags: [{tags}]\n---\n{body}\n")
+}
+
+fn fixture() -> Fixture {
+    Fixture::new(&[
+        (
+            "notes/a.md",
+            &note("A", "2021-01-01", "water", "See [b](b.md)."),
+        ),
+        ("notes/b.md", &note("B", "2020-01-01", "water, air", "Bee.")),
+        ("notes/c.md", &note("C", "2019-01-01", "air", "Sea.")),
+        ("notes/d.md", &note("D", "2018-01-01", "water", "Dee.")),
+        ("notes/e.md", &note("E", "2017-01-01", "water", "Eee.")),
+        (
+            "notes/a.my.md",
+            &note("A my", "2021-01-01", "water", "my [b](b.md)"),
+        ),
+        (
+            "cities/mandalay.md",
+            "---\ntitle: Mandalay\ncountry: Myanmar\n---\nCity.\n",
+        ),
+        (
+            "cities/yangon.md",
+            "---\ntitle: Yangon\ncountry: Myanmar\n---\nCity.\n",
+        ),
+        (
+            "agreements/x.md",
+            "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [mandalay]\n---\nAgreement.\n",
+        ),
+        (
+            "about.md",
+            "---\ntitle: About\n---\nSee [notes](notes/a.md).\n",
+        ),
+        ("notes/pic.png", "png"),
+    ])
+}
+
+#[test]
+fn a_body_edit_renders_only_the_page_and_its_translations() {
+    let mut f = fixture();
+    let r = f.edit(
+        "notes/c.md",
+        &note("C", "2019-01-01", "air", "Sea, changed."),
+    );
+    // The translation status page shows each source's content hash; of the search index, only the
+    // page's own excerpt chunk, the term shard holding its words and the manifest (which carries
+    // the index's fingerprint) change.
+    assert_eq!(
+        r.changed,
+        [
+            "notes/c/index.html",
+            "search/d/6.bin",
+            "search/manifest.bin",
+            "search/s/0.bin",
+            "translations/index.html"
+        ]
+    );
+    assert!(r.rendered < 10, "rendered {} of {}", r.rendered, r.jobs);
+}
+
+#[test]
+fn titles_dates_and_tags_reach_lists() {
+    let mut f = fixture();
+    let r = f.edit(
+        "notes/b.md",
+        &note("B2", "2020-01-01", "water, air", "Bee."),
+    );
+    assert!(r.changed.iter().any(|p| p == "tags/air/index.html"));
+    assert!(r.changed.iter().any(|p| p == "notes/index.html"));
+    f.edit("notes/e.md", &note("E", "2022-01-01", "water", "Eee."));
+    f.edit(
+        "notes/d.md",
+        &note("D", "2018-01-01", "water, energy", "Dee."),
+    );
+    f.edit("notes/d.md", &note("D", "2018-01-01", "", "Dee."));
+    f.edit(
+        "notes/c.md",
+        &note("C", "2019-01-01", "air", "Sea [self](c.md) #x"),
+    );
+}
+
+#[test]
+fn new_pages_translations_and_slugs() {
+    let mut f = fixture();
+    f.edit("notes/f.md", &note("F", "2016-01-01", "water", "Eff."));
+    f.edit("notes/b.my.md", &note("B my", "2020-01-01", "", "my bee"));
+    f.edit(
+        "notes/c.md",
+        "---\ntitle: C\ndate: 2019-01-01\nslug: sea\n---\nSea.\n",
+    );
+    f.edit("deep/er/page.md", "---\ntitle: Deep\n---\nDeep.\n");
+    f.edit(
+        "notes/_index.md",
+        "---\ntitle: The notes\n---\nAll the notes.\n",
+    );
+    f.edit("notes/other.png", "png");
+}
+
+#[test]
+fn references_reach_both_ends() {
+    let mut f = fixture();
+    f.edit(
+        "cities/mandalay.md",
+        "---\ntitle: Mandalay City\ncountry: Myanmar\n---\nCity.\n",
+    );
+    f.edit(
+        "agreements/x.md",
+        "---\ntitle: X\ndate: 2014\ntype: mou\nparties: [yangon]\n---\nAgreement.\n",
+    );
+    f.edit(
+        "cities/mandalay.md",
+        "---\ntitle: Mandalay\ncountry: Myanmar\n---\nCity 2.\n",
+    );
+}
+
+#[test]
+fn deletions_break_links_until_fixed_and_errors_keep_the_last_good_site() {
+    let mut f = fixture();
+    let before = f.engine.served().files["notes/a/index.html"].clone();
+    std::fs::remove_file(f.dir.path().join("content/notes/b.md")).unwrap();
+    let errors = f.change(&["notes/b.md"]).unwrap_err();
+    assert!(
+        errors.iter().any(|d| d.message.contains("broken link")),
+        "{errors:?}"
+    );
+    assert_eq!(f.engine.served().files["notes/a/index.html"], before);
+    assert!(f.engine.served().files.contains_key("notes/b/index.html"));
+    // Unrelated edits keep reporting the broken link.
+    f.write("notes/c.md", &note("C", "2019-01-01", "air", "Sea 2."));
+    assert!(f.change(&["notes/c.md"]).is_err());
+    f.write("notes/a.md", &note("A", "2021-01-01", "water", "No link."));
+    f.write(
+        "notes/a.my.md",
+        &note("A my", "2021-01-01", "water", "no link"),
+    );
+    f.change(&["notes/a.md", "notes/a.my.md"]).unwrap();
+    f.assert_same();
+    assert!(!f.engine.served().files.contains_key("notes/b/index.html"));
+    // A front matter error, then its fix.
+    f.write("notes/c.md", "---\ntitle: [\n---\n");
+    assert!(f.change(&["notes/c.md"]).is_err());
+    f.edit("notes/c.md", &note("C", "2019-01-01", "air", "Fixed."));
+    // A renamed file, and a removed folder.
+    std::fs::rename(
+        f.dir.path().join("content/notes/d.md"),
+        f.dir.path().join("content/notes/dd.md"),
+    )
+    .unwrap();
+    f.change(&["notes/d.md", "notes/dd.md"]).unwrap();
+    f.assert_same();
+    std::fs::remove_dir_all(f.dir.path().join("content/cities")).unwrap();
+    std::fs::remove_dir_all(f.dir.path().join("content/agreements")).unwrap();
+    f.change(&["cities", "agreements"]).unwrap();
+    f.assert_same();
+}
