@@ -58,6 +58,37 @@ pub fn translation(source_text: &str) -> Result<String, Diagnostic> {
     Ok(format!("---\n{yaml}---\n{}", split.body))
 }
 
+/// The folder of the plain page `id` (`content/**/<id>.md`) to translate; `content/pages` when there is none.
+fn page_folder(root: &Path, id: &str) -> Result<PathBuf, Diagnostic> {
+    let content = root.join("content");
+    let name = format!("{id}.md");
+    let found: Vec<PathBuf> = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy() == name)
+        .filter_map(|e| e.path().parent().map(Path::to_path_buf))
+        .collect();
+    match found.as_slice() {
+        [] => Ok(content.join(folder(Kind::Page))),
+        [one] => Ok(one.clone()),
+        many => Err(Diagnostic::error(
+            Code::FileExists,
+            format!(
+                "{} pages are named `{name}`: {}",
+                many.len(),
+                many.iter()
+                    .map(|d| d.join(&name).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .hint(
+            "copy the one to translate beside itself as `<id>.<lang>.md`, or rename one of them",
+        )),
+    }
+}
+
 /// Writes a new document and returns its path. Never overwrites.
 pub fn create(
     root: &Path,
@@ -71,7 +102,11 @@ pub fn create(
         Diagnostic::error(Code::InvalidId, format!("`{id}` cannot be an id: {why}"))
             .hint("use lower-case words joined by `-`, e.g. `2014-mandalay-workshop`")
     })?;
-    let dir = root.join("content").join(folder(kind));
+    let dir = match (kind, lang) {
+        // A plain page lives anywhere: a translation goes beside its source, wherever that is.
+        (Kind::Page, Some(l)) if l != default_lang => page_folder(root, id)?,
+        _ => root.join("content").join(folder(kind)),
+    };
     let name = match lang {
         Some(l) if l != default_lang => format!("{id}.{l}.md"),
         _ => format!("{id}.md"),
@@ -156,5 +191,17 @@ mod tests {
             .unwrap()
             .contains("translated_from:"));
         assert!(create(dir.path(), Kind::Lesson, "../x", None, "en", "x").is_err());
+
+        // A plain page's translation goes beside its source, wherever that is.
+        std::fs::write(
+            dir.path().join("content/sources.md"),
+            "---\ntitle: Sources\n---\nText\n",
+        )
+        .unwrap();
+        let km = create(dir.path(), Kind::Page, "sources", Some("km"), "en", "x").unwrap();
+        assert_eq!(km, dir.path().join("content/sources.km.md"));
+        assert!(std::fs::read_to_string(km)
+            .unwrap()
+            .ends_with("---\nText\n"));
     }
 }

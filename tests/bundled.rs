@@ -68,3 +68,37 @@ fn bundled_content_is_complete() {
         }
     }
 }
+
+/// No text of the built site is escaped twice (`Kitakyushu&amp;#39;s` showed in meta descriptions, where a
+/// template filter's argument was escaped before the output was).
+#[test]
+fn no_text_is_escaped_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kizuna"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut stack = vec![tmp.path().to_path_buf()];
+    let mut pages = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "html" || e == "xml") {
+                pages += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for twice in ["&amp;#", "&amp;amp;", "&amp;quot;", "&amp;lt;", "&amp;gt;"] {
+                    assert!(!text.contains(twice), "{twice} in {}", path.display());
+                }
+            }
+        }
+    }
+    assert!(pages > 500, "{pages} pages read");
+}
