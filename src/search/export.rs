@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::analyse;
 use super::format::{
     base64, by_df_then_term, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC,
-    MAX_PREFIX_TERMS, MIN_PREFIX_CHARS,
+    MAX_PREFIX_TERMS, MIN_PREFIX_CHARS, RECORDS_PER_FILE,
 };
 use super::index::Built;
 use super::{IndexStats, SearchError};
@@ -331,19 +331,24 @@ pub fn layout(built: &Built) -> Files {
     }
     files.push(("f/year.bin".to_string(), y));
 
-    // Documents: one record each, and the records of each frequent term's first documents together.
+    // Documents: the records of RECORDS_PER_FILE consecutive documents a file, and the records of each
+    // frequent term's first documents together.
     let record = |b: &mut Vec<u8>, i: usize| {
         let d = &built.docs[i];
         put_str(b, &d.url);
         put_str(b, &analyse::normalise(&d.title));
         put_str(b, &built.excerpts[i]);
     };
-    let docs: Vec<(String, Vec<u8>)> = (0..built.docs.len())
+    let docs: Vec<(String, Vec<u8>)> = (0..built.docs.len().div_ceil(RECORDS_PER_FILE))
         .into_par_iter()
-        .map(|i| {
+        .map(|k| {
+            let ids = k * RECORDS_PER_FILE..((k + 1) * RECORDS_PER_FILE).min(built.docs.len());
             let mut b = Vec::new();
-            record(&mut b, i);
-            (format!("d/{i}.bin"), b)
+            put_varint(&mut b, ids.len() as u64);
+            for i in ids {
+                record(&mut b, i);
+            }
+            (format!("d/{k}.bin"), b)
         })
         .collect();
     files.extend(docs);

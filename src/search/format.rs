@@ -2,7 +2,7 @@
 //! reader ([`super::query`]) and the JavaScript client. All integers are unsigned LEB128
 //! varints; strings are a varint byte length followed by UTF-8.
 //!
-//! * manifest: `KZS3`, N docs, langs, kinds, cities, fields (string lists), groups
+//! * manifest: `KZS4`, N docs, langs, kinds, cities, fields (string lists), groups
 //!   (lang, kind, first doc, count; documents are numbered by lang, kind, URL), year min+10000
 //!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty),
 //!   front-coded: bytes shared with the previous bound, then the rest; then the index's fingerprint
@@ -14,7 +14,9 @@
 //!   and its first [`MAX_PREFIX_TERMS`] completions, as a query counts them);
 //! * postings: encoding (0 = doc deltas, 1 = bitset over all docs), the docs, then one impact
 //!   byte per doc (the BM25 tf part of all fields, weighted, quantised to 1..=63);
-//! * doc: URL, title, excerpt text (NFKC);
+//! * records `d/K.bin`: those of documents [`RECORDS_PER_FILE`]·K and the next ones, in order: their count,
+//!   then each one's URL, title and excerpt text (NFKC); `r/N.bin` beside postings file N: the count, then
+//!   per document of the term's highest impact, its number and its record;
 //! * facet value: doc count, doc deltas; year: one byte per doc (year - min + 1, 0 = none).
 //!
 //! Every file is written packed ([`pack`]): one codec byte, 0 = stored as is, 1 = zlib (RFC 1950),
@@ -22,7 +24,11 @@
 
 use super::SearchError;
 
-pub const MAGIC: &[u8; 4] = b"KZS3";
+pub const MAGIC: &[u8; 4] = b"KZS4";
+
+/// Records of consecutive documents (numbered by language, kind and URL, so neighbours are alike) share a
+/// file: a tenth of the files a record each made, and a miss costs a few hundred bytes more.
+pub const RECORDS_PER_FILE: usize = 8;
 
 /// The word being typed is completed from this many characters on.
 pub const MIN_PREFIX_CHARS: usize = 3;
@@ -115,7 +121,7 @@ impl<'a> Reader<'a> {
         Reader { buf, pos: 0, name }
     }
 
-    fn corrupt(&self, reason: &str) -> SearchError {
+    pub fn corrupt(&self, reason: &str) -> SearchError {
         SearchError::Corrupt {
             path: self.name.to_string(),
             reason: format!("{reason} at byte {}", self.pos),

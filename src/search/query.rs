@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::analyse::{self, ParsedQuery, TokenKind};
-use super::format::{by_df_then_term, unpack, Reader, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS};
+use super::format::{
+    by_df_then_term, unpack, Reader, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS, RECORDS_PER_FILE,
+};
 use super::{Hit, QueryOptions, SearchError};
 
 /// Weight of an exact (folded) match of a query word.
@@ -277,9 +279,19 @@ impl Engine {
     }
 
     fn doc(&mut self, d: u32) -> Result<(String, String, String), SearchError> {
-        let name = format!("d/{d}.bin");
+        let per = RECORDS_PER_FILE as u32;
+        let name = format!("d/{}.bin", d / per);
         let b = self.store.load(&name)?;
         let mut r = Reader::new(b, &name);
+        let count = r.varint()?;
+        if u64::from(d % per) >= count {
+            return Err(r.corrupt("no such record"));
+        }
+        for _ in 0..d % per {
+            r.string()?;
+            r.string()?;
+            r.string()?;
+        }
         Ok((r.string()?, r.string()?, r.string()?))
     }
 
@@ -617,7 +629,7 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            e.contains("another version of kizuna (KZS2; this one reads KZS3)"),
+            e.contains("another version of kizuna (KZS2; this one reads KZS4)"),
             "{e}"
         );
         assert!(e.contains("run `kizuna build` again"), "{e}");

@@ -155,13 +155,13 @@ fn a_body_edit_renders_only_the_page_and_its_translations() {
         &note("C", "2019-01-01", "air", "Sea, changed."),
     );
     // The translation status page shows each source's content hash; of the search index, only the
-    // page's own excerpt chunk, the term shard holding its words and the manifest (which carries
-    // the index's fingerprint) change.
+    // records file holding the page's own excerpt (document 6, with its neighbours 0 to 7), the term
+    // shard holding its words and the manifest (which carries the index's fingerprint) change.
     assert_eq!(
         r.changed,
         [
             "notes/c/index.html",
-            "search/d/6.bin",
+            "search/d/0.bin",
             "search/manifest.bin",
             "search/s/0.bin",
             "translations/index.html"

@@ -370,7 +370,7 @@
     if (!manifestP) manifestP = load("manifest.bin").then(function (b) {
       var r = new Reader(b);
       var magic = decoder.decode(r.bytes(4));
-      if (magic !== "KZS3") throw new Error("kizuna search: bad index");
+      if (magic !== "KZS4") throw new Error("kizuna search: bad index");
       var m = { numDocs: r.varint(), langs: r.strings(), kinds: r.strings(), cities: r.strings(), fields: r.strings(), groups: [] };
       var ng = r.varint();
       for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
@@ -484,16 +484,34 @@
     });
   }
 
+  /* Records of RECORDS_PER_FILE consecutive documents share a file (format.rs): asking for one caches its
+   * neighbours. */
+  var RECORDS_PER_FILE = 8;
   var docCache = new Map();
   function doc(d) {
     var p = docCache.get(d);
     if (!p) {
-      p = load("d/" + d + ".bin").then(function (b) {
-        var r = new Reader(b);
-        return { url: r.string(), title: r.string(), text: r.string() };
+      var first = d - d % RECORDS_PER_FILE;
+      var file = load("d/" + first / RECORDS_PER_FILE + ".bin").then(function (b) {
+        var r = new Reader(b), n = r.varint(), out = [];
+        for (var i = 0; i < n; i++) out.push({ url: r.string(), title: r.string(), text: r.string() });
+        return out;
       });
-      p.catch(function () { docCache.delete(d); });
-      docCache.set(d, p);
+      var mine = [];
+      for (var k = first; k < first + RECORDS_PER_FILE; k++) {
+        if (docCache.has(k)) continue;
+        mine.push(k);
+        var rec = (function (i) {
+          return file.then(function (all) {
+            if (!all[i]) throw new Error("kizuna search: no record " + (first + i));
+            return all[i];
+          });
+        })(k - first);
+        rec.catch(function () {});
+        docCache.set(k, rec);
+      }
+      p = docCache.get(d);
+      file.catch(function () { mine.forEach(function (j) { docCache.delete(j); }); });
     }
     return p;
   }
