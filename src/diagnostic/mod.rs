@@ -101,6 +101,12 @@ impl Diagnostic {
         self.at(source, line, column)
     }
 
+    /// Drops the source line (kept by the caller to read again later: see `markdown::SiteLink`).
+    pub fn without_snippet(mut self) -> Self {
+        self.snippet = None;
+        self
+    }
+
     /// Underlines `len` characters from the position.
     pub fn spanning(mut self, len: usize) -> Self {
         self.span = len.max(1);

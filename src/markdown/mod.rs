@@ -49,8 +49,22 @@ pub struct SiteLink {
     pub written: String,
     /// Whether it is an image.
     pub image: bool,
-    /// A diagnostic at the link, to be given its message if the link is broken.
+    /// A diagnostic at the link, to be given its message if the link is broken. It holds no snippet (a
+    /// site's links would hold a copy of every line they are on): [`SiteLink::diagnostic`] reads it again.
     pub at: Diagnostic,
+}
+
+impl SiteLink {
+    /// The diagnostic at the link, its source line read again from the site at `root`.
+    pub fn diagnostic(&self, root: &std::path::Path) -> Diagnostic {
+        let mut d = self.at.clone();
+        if let (Some(file), Some(pos)) = (&d.file, d.position) {
+            if let Ok(text) = std::fs::read_to_string(root.join(file)) {
+                d.snippet = text.lines().nth(pos.line - 1).map(str::to_string);
+            }
+        }
+        d
+    }
 }
 
 /// What the markdown stage needs to know about the page it renders.
@@ -256,7 +270,8 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                                 image: false,
                                 at: Diagnostic::error(Code::BrokenLink, "")
                                     .in_file(input.file)
-                                    .at_offset(input.source, input.body_offset + range.start),
+                                    .at_offset(input.source, input.body_offset + range.start)
+                                    .without_snippet(),
                             });
                         }
                         CowStr::from(format!("{root}{path}"))
@@ -416,7 +431,8 @@ fn site_link(dest: &str, input: &Input, at: usize, image: bool) -> Option<SiteLi
         image,
         at: Diagnostic::error(Code::BrokenLink, "")
             .in_file(input.file)
-            .at_offset(input.source, offset),
+            .at_offset(input.source, offset)
+            .without_snippet(),
     })
 }
 

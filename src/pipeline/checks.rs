@@ -12,6 +12,7 @@ pub(super) fn broken_site_links(
     theme: &Theme,
     assets: &[Asset],
     level: crate::config::Level,
+    root: &std::path::Path,
 ) -> Vec<Diagnostic> {
     let published: std::collections::HashSet<&str> = paths
         .iter()
@@ -55,7 +56,7 @@ pub(super) fn broken_site_links(
         .flat_map(|b| &b.links)
         .filter(|l| (!l.resolved && !exists(&l.path)) || missing_anchor(l))
         .map(|l| {
-            let mut d = l.at.clone();
+            let mut d = l.diagnostic(root);
             d.severity = match level {
                 crate::config::Level::Error => diagnostic::Severity::Error,
                 crate::config::Level::Warn => diagnostic::Severity::Warning,

@@ -164,20 +164,25 @@ pub fn run(
     let mut translation_report = translations::report(&site);
     diagnostics.append(&mut translation_report.diagnostics);
     lap("link", &mut timings);
-    let (bodies, d) = render_bodies(&site);
-    diagnostics.extend(d);
     diagnostics.extend(shortcode_summary(&site));
+    // Without `keep_sources`, each page's source is freed as soon as its Markdown is rendered: on a large site
+    // the sources and the rendered bodies together made the build's peak.
+    let sources = (!keep_sources).then(|| {
+        site.pages
+            .iter_mut()
+            .map(|p| {
+                let offset = std::mem::take(&mut p.doc.body_offset);
+                (std::mem::take(&mut p.doc.source), offset)
+            })
+            .collect()
+    });
+    let (bodies, d) = render_bodies(&site, sources);
+    diagnostics.extend(d);
     diagnostics.extend(render::citations::check(&site, &bodies));
     lap("markdown", &mut timings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostic::sort(&mut diagnostics);
         return Err(diagnostics);
-    }
-    if !keep_sources {
-        for p in &mut site.pages {
-            p.doc.source = String::new();
-            p.doc.body_offset = 0;
-        }
     }
     let mut paths = Vec::new();
     let d = render::render_into(
@@ -205,6 +210,7 @@ pub fn run(
                     &theme,
                     &loaded.assets,
                     site.config.broken_links,
+                    &opts.root,
                 )
             })
             .into_iter()
@@ -246,21 +252,23 @@ pub fn configure(opts: &Options) -> Result<(Config, Theme, Templates), Vec<Diagn
 }
 
 /// The markdown stage: every body, with links resolved for the page's language and depth.
-fn render_bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
-    let pages: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let p = &site.pages[i];
-            page_body(
-                site,
-                i,
-                &Linker {
-                    site,
-                    lang: &p.doc.lang,
-                },
-            )
-        })
-        .collect();
+/// With `sources` (each page's source and body offset, taken out of the site), each is dropped once rendered.
+fn render_bodies(site: &Site, sources: Option<Vec<(String, usize)>>) -> (Bodies, Vec<Diagnostic>) {
+    let linker = |i: usize| Linker {
+        site,
+        lang: &site.pages[i].doc.lang,
+    };
+    let pages: Vec<(Rendered, Vec<Diagnostic>)> = match sources {
+        Some(sources) => sources
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, (source, offset))| page_body_of(site, i, &source, offset, &linker(i)))
+            .collect(),
+        None => (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_body(site, i, &linker(i)))
+            .collect(),
+    };
     let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
         .into_par_iter()
         .map(|i| {
@@ -383,10 +391,22 @@ pub fn search_documents(
 
 /// The markdown stage for one page; `resolver` is normally a [`Linker`] for the page's language.
 pub fn page_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Vec<Diagnostic>) {
+    let doc = &site.pages[i].doc;
+    page_body_of(site, i, &doc.source, doc.body_offset, resolver)
+}
+
+/// [`page_body`] from a source held outside the site.
+fn page_body_of(
+    site: &Site,
+    i: usize,
+    source: &str,
+    body_offset: usize,
+    resolver: &dyn Resolve,
+) -> (Rendered, Vec<Diagnostic>) {
     let p = &site.pages[i];
     let input = markdown::Input {
-        source: &p.doc.source,
-        body_offset: p.doc.body_offset,
+        source,
+        body_offset,
         file: &p.doc.file,
         rel: &p.doc.rel,
         path: &p.path,
