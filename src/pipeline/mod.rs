@@ -165,14 +165,16 @@ pub fn run(
     diagnostics.append(&mut translation_report.diagnostics);
     lap("link", &mut timings);
     diagnostics.extend(shortcode_summary(&site));
-    // Without `keep_sources`, each page's source is freed as soon as its Markdown is rendered: on a large site
-    // the sources and the rendered bodies together made the build's peak.
+    // Without `keep_sources`, each page's body is freed as soon as its Markdown is rendered: on a large site the
+    // sources and the rendered bodies together made the build's peak. The front matter stays, for diagnostics
+    // that point into it.
     let sources = (!keep_sources).then(|| {
         site.pages
             .iter_mut()
             .map(|p| {
-                let offset = std::mem::take(&mut p.doc.body_offset);
-                (std::mem::take(&mut p.doc.source), offset)
+                let source = std::mem::take(&mut p.doc.source);
+                p.doc.source = source[..p.doc.body_offset].to_string();
+                (source, p.doc.body_offset)
             })
             .collect()
     });
