@@ -43,12 +43,7 @@ fn check_site(base: &str) {
     );
     let mut b = Browser::open(&lesson, "lesson-01");
     // Every document records what its Content-Security-Policy blocks: the theme must work under it.
-    b.cdp.call("Page.enable", serde_json::json!({}));
-    let installed = b.cdp.call(
-        "Page.addScriptToEvaluateOnNewDocument",
-        serde_json::json!({ "source": "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));" }),
-    );
-    assert!(installed["identifier"].is_string(), "{installed}");
+    b.run_on_every_document(common::RECORD_CSP);
     b.goto(&lesson);
     b.cdp.wait_for(
         "the lesson",

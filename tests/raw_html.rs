@@ -89,12 +89,10 @@ fn attacks_do_not_run_in_a_browser() {
     let port = common::static_server(s.path().join("public"));
     let url = format!("http://127.0.0.1:{port}/tricks/");
     let mut b = common::Browser::open(&url, "tricks");
-    b.cdp.call("Page.enable", serde_json::json!({}));
-    let installed = b.cdp.call(
-        "Page.addScriptToEvaluateOnNewDocument",
-        serde_json::json!({ "source": "window.__ran = []; window.alert = m => window.__ran.push(String(m)); window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));" }),
-    );
-    assert!(installed["identifier"].is_string(), "{installed}");
+    b.run_on_every_document(&format!(
+        "window.__ran = []; window.alert = m => window.__ran.push(String(m)); {}",
+        common::RECORD_CSP
+    ));
     b.goto(&url);
     b.cdp
         .wait_for("the page", "document.readyState === 'complete'");

@@ -238,6 +238,9 @@ impl Cdp {
     }
 }
 
+/// A script that records in `window.__csp` what the page's Content-Security-Policy blocks.
+pub const RECORD_CSP: &str = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));";
+
 /// A headless Chromium with one tab open at `url`, and the DevTools connection to that tab.
 pub struct Browser {
     pub cdp: Cdp,
@@ -299,6 +302,16 @@ impl Browser {
             _chromium: chromium,
             _profile: profile,
         }
+    }
+
+    /// Runs `script` at the start of every document the tab loads from now on (e.g. [`RECORD_CSP`]).
+    pub fn run_on_every_document(&mut self, script: &str) {
+        self.cdp.call("Page.enable", serde_json::json!({}));
+        let installed = self.cdp.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": script }),
+        );
+        assert!(installed["identifier"].is_string(), "{installed}");
     }
 
     /// Types `text` into the page's search box, as a person would: the box script arrives on focus.
