@@ -539,19 +539,20 @@
   /* The record chunks a query asks for: per word, those of its CHUNKS_PER_WORD most frequent forms with a
    * postings file (the word itself, the completions of the word being typed). `ready` settles when they are
    * in (or failed); `covers` holds the documents they bring: the CHUNK_RECORDS of highest impact among each
-   * word's best documents, which its shard holds — so the others' records are asked for at once. */
+   * word's best documents, which its shard holds (`held`, already decoded) — so the others' records are
+   * asked for at once. */
   var CHUNK_RECORDS = 16;
-  function chunksFor(m, alts) {
+  function chunksFor(alts, held) {
     var wanted = [], covers = new Set();
-    alts.forEach(function (group) {
-      group.map(function (alt) { return alt[0]; })
-        .filter(function (e) { return e.file !== undefined; })
-        .sort(byDfThenTerm)
+    alts.forEach(function (group, g) {
+      group.map(function (alt, a) { return { e: alt[0], top: held[g][a] }; })
+        .filter(function (x) { return x.e.file !== undefined; })
+        .sort(function (x, y) { return byDfThenTerm(x.e, y.e); })
         .slice(0, CHUNKS_PER_WORD)
-        .forEach(function (e) {
-          if (wanted.indexOf(e.file) >= 0) return;
-          wanted.push(e.file);
-          var top = heldPostings(m, e), order = top.docs.map(function (d, i) { return i; });
+        .forEach(function (x) {
+          if (wanted.indexOf(x.e.file) >= 0) return;
+          wanted.push(x.e.file);
+          var top = x.top, order = top.docs.map(function (d, i) { return i; });
           order.sort(function (a, b) { return top.imp[b] - top.imp[a] || top.docs[a] - top.docs[b]; });
           order.slice(0, CHUNK_RECORDS).forEach(function (i) { covers.add(top.docs[i]); });
         });
@@ -831,7 +832,7 @@
       return group.map(function (alt) { return heldPostings(m, alt[0]); });
     });
     var limit = Math.max(1, o.limit || 10);
-    var chunks = chunksFor(m, alts);
+    var chunks = chunksFor(alts, held);
     var ranked = fromShard(m, alts, held, o, pq, limit) || await fromPostings(m, alts, held, o, pq, limit, chunks);
     var cands = ranked.cands;
 
