@@ -8,7 +8,6 @@ use crate::pipeline::Door;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
-use walkdir::WalkDir;
 
 /// What `bundle` wrote.
 #[derive(Debug)]
@@ -103,18 +102,10 @@ pub fn check_names(paths: &[String]) -> Vec<Diagnostic> {
     problems
 }
 
-/// Every file under `dir`, relative, with `/` separators, sorted.
+/// Every file of the built site in `dir`, relative, with `/` separators, sorted.
 pub fn files(dir: &Path) -> Result<Vec<String>, Diagnostic> {
-    let mut out = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry
-            .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read the built site: {e}")))?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            out.push(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(out)
+    crate::output::list(dir)
+        .map_err(|e| Diagnostic::error(Code::Io, format!("cannot read the built site: {e}")))
 }
 
 /// Writes `zip`: `START.html` (from `start`) and the site in `dir` under `site/`. Entries are sorted and carry a

@@ -4,8 +4,7 @@
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
+use std::path::Path;
 
 /// How a file differs between the two builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,19 +80,9 @@ fn list(dir: &Path) -> Result<BTreeSet<String>, String> {
             dir.display()
         ));
     }
-    let mut files = BTreeSet::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| e.to_string())?;
-        if entry.file_type().is_file() {
-            let rel: PathBuf = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(entry.path())
-                .into();
-            files.insert(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(files)
+    crate::output::list(dir)
+        .map(|files| files.into_iter().collect())
+        .map_err(|e| e.to_string())
 }
 
 fn same(a: &Path, b: &Path) -> bool {

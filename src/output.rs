@@ -149,6 +149,19 @@ fn swap(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> Resu
     Ok(())
 }
 
+/// Every file of a built site in `dir`, relative to it with `/` separators, in name order.
+pub fn list(dir: &Path) -> Result<Vec<String>, walkdir::Error> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            files.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(files)
+}
+
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(Code::Io, format!("cannot write {}: {e}", path.display()))
         .hint("check that the output folder is writable and the disk is not full")
