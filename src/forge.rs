@@ -12,10 +12,19 @@ pub struct Forge {
     prefix: String,
     edit: String,
     new: String,
+    /// The file viewer, by host (for the contributors' guide).
+    view: &'static str,
 }
 
-/// Which forge `repo_url` is on, by its host: its editor and new-file patterns.
-fn patterns(repo: &str) -> (&'static str, &'static str) {
+/// A forge's address patterns: its editor, its new-file page and its file viewer.
+struct Patterns {
+    edit: &'static str,
+    new: &'static str,
+    view: &'static str,
+}
+
+/// Which forge `repo_url` is on, by its host.
+fn patterns(repo: &str) -> Patterns {
     let host = repo
         .split("://")
         .nth(1)
@@ -25,17 +34,23 @@ fn patterns(repo: &str) -> (&'static str, &'static str) {
         .unwrap_or_default()
         .to_ascii_lowercase();
     if host.contains("gitlab") {
-        (
-            "{repo}/-/edit/{branch}/{path}",
-            "{repo}/-/new/{branch}/{dir}?file_name={file}",
-        )
+        Patterns {
+            edit: "{repo}/-/edit/{branch}/{path}",
+            new: "{repo}/-/new/{branch}/{dir}?file_name={file}",
+            view: "{repo}/-/blob/{branch}/{path}",
+        }
     } else if host.contains("codeberg") || host.contains("gitea") || host.contains("forgejo") {
-        ("{repo}/_edit/{branch}/{path}", "{repo}/_new/{branch}/{dir}")
+        Patterns {
+            edit: "{repo}/_edit/{branch}/{path}",
+            new: "{repo}/_new/{branch}/{dir}",
+            view: "{repo}/src/branch/{branch}/{path}",
+        }
     } else {
-        (
-            "{repo}/edit/{branch}/{path}",
-            "{repo}/new/{branch}/{dir}?filename={file}",
-        )
+        Patterns {
+            edit: "{repo}/edit/{branch}/{path}",
+            new: "{repo}/new/{branch}/{dir}?filename={file}",
+            view: "{repo}/blob/{branch}/{path}",
+        }
     }
 }
 
@@ -48,7 +63,7 @@ impl Forge {
             .as_deref()?
             .trim_end_matches('/')
             .to_string();
-        let (edit, new) = patterns(&repo);
+        let forge = patterns(&repo);
         let prefix = config
             .repo_path
             .as_deref()
@@ -62,15 +77,21 @@ impl Forge {
             } else {
                 format!("{prefix}/")
             },
-            edit: config.edit_url.clone().unwrap_or_else(|| edit.into()),
-            new: config.new_url.clone().unwrap_or_else(|| new.into()),
+            edit: config.edit_url.clone().unwrap_or_else(|| forge.edit.into()),
+            new: config.new_url.clone().unwrap_or_else(|| forge.new.into()),
+            view: forge.view,
             repo,
         })
     }
 
     /// The editor for `file` (relative to the site root, `content/cities/dalian.md`).
     pub fn edit_url(&self, file: &str) -> String {
-        self.edit
+        self.at(&self.edit, file)
+    }
+
+    /// `pattern` filled in for `file` (relative to the site root).
+    fn at(&self, pattern: &str, file: &str) -> String {
+        pattern
             .replace("{repo}", &self.repo)
             .replace("{branch}", &self.branch)
             .replace("{path}", &encode_path(&format!("{}{file}", self.prefix)))
@@ -89,20 +110,7 @@ impl Forge {
 
     /// The contributors' guide on the forge, at `anchor`.
     pub fn guide_url(&self, anchor: &str) -> String {
-        let page = format!("{}CONTRIBUTING.md", self.prefix);
-        let blob = if self.edit.contains("/-/edit/") {
-            "-/blob"
-        } else if self.edit.contains("/_edit/") {
-            "src/branch"
-        } else {
-            "blob"
-        };
-        format!(
-            "{}/{blob}/{}/{}#{anchor}",
-            self.repo,
-            self.branch,
-            encode_path(&page)
-        )
+        format!("{}#{anchor}", self.at(self.view, "CONTRIBUTING.md"))
     }
 }
 
