@@ -50,18 +50,16 @@ pub struct SiteLink {
     /// Whether it is an image.
     pub image: bool,
     /// A diagnostic at the link, to be given its message if the link is broken. It holds no snippet (a
-    /// site's links would hold a copy of every line they are on): [`SiteLink::diagnostic`] reads it again.
+    /// site's links would hold a copy of every line they are on): the broken-link check reads the file again.
     pub at: Diagnostic,
 }
 
 impl SiteLink {
-    /// The diagnostic at the link, its source line read again from the site at `root`.
-    pub fn diagnostic(&self, root: &std::path::Path) -> Diagnostic {
+    /// The diagnostic at the link, with its line from `source`, the text of its file read again.
+    pub fn diagnostic(&self, source: Option<&str>) -> Diagnostic {
         let mut d = self.at.clone();
-        if let (Some(file), Some(pos)) = (&d.file, d.position) {
-            if let Ok(text) = std::fs::read_to_string(root.join(file)) {
-                d.snippet = text.lines().nth(pos.line - 1).map(str::to_string);
-            }
+        if let (Some(text), Some(pos)) = (source, d.position) {
+            d.snippet = text.lines().nth(pos.line - 1).map(str::to_string);
         }
         d
     }

@@ -49,6 +49,9 @@ pub(super) fn broken_site_links(
             _ => false,
         }
     };
+    // The files broken links are in, each read once, for the lines the diagnostics show.
+    let mut texts: std::collections::HashMap<&std::path::Path, Option<String>> =
+        std::collections::HashMap::new();
     bodies
         .pages
         .iter()
@@ -56,7 +59,13 @@ pub(super) fn broken_site_links(
         .flat_map(|b| &b.links)
         .filter(|l| (!l.resolved && !exists(&l.path)) || missing_anchor(l))
         .map(|l| {
-            let mut d = l.diagnostic(root);
+            let text = l.at.file.as_deref().and_then(|f| {
+                texts
+                    .entry(f)
+                    .or_insert_with(|| std::fs::read_to_string(root.join(f)).ok())
+                    .as_deref()
+            });
+            let mut d = l.diagnostic(text);
             d.severity = match level {
                 crate::config::Level::Error => diagnostic::Severity::Error,
                 crate::config::Level::Warn => diagnostic::Severity::Warning,
