@@ -484,6 +484,9 @@
     });
   }
 
+  /* One document's record: its URL, title and excerpt text. */
+  function record(r) { return { url: r.string(), title: r.string(), text: r.string() }; }
+
   /* Records of RECORDS_PER_FILE consecutive documents share a file (format.rs): asking for one caches its
    * neighbours. */
   var RECORDS_PER_FILE = 8;
@@ -494,7 +497,7 @@
       var first = d - d % RECORDS_PER_FILE;
       var file = load("d/" + first / RECORDS_PER_FILE + ".bin").then(function (b) {
         var r = new Reader(b), n = r.varint(), out = [];
-        for (var i = 0; i < n; i++) out.push({ url: r.string(), title: r.string(), text: r.string() });
+        for (var i = 0; i < n; i++) out.push(record(r));
         return out;
       });
       var mine = [];
@@ -526,7 +529,7 @@
       p = load("r/" + file + ".bin").then(function (b) {
         var r = new Reader(b), n = r.varint();
         for (var i = 0; i < n; i++) {
-          var d = r.varint(), rec = { url: r.string(), title: r.string(), text: r.string() };
+          var d = r.varint(), rec = record(r);
           if (!docCache.has(d)) docCache.set(d, Promise.resolve(rec));
         }
       });
