@@ -16,11 +16,43 @@ pub struct Language {
 }
 
 /// Paper sizes lesson sheets can be printed on.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     A4,
     Letter,
+}
+
+impl Paper {
+    /// The name in kizuna.yaml and in file names: `a4`, `letter`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
+        }
+    }
+}
+
+/// The lesson PDFs `kizuna build` makes (`pdf:` in kizuna.yaml).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PdfConfig {
+    /// Make PDFs at all: each lesson's student sheet and teacher copy.
+    pub enabled: bool,
+    /// One booklet of all lessons per language and lesson section.
+    pub booklets: bool,
+    /// The paper sizes each PDF is made in.
+    pub papers: Vec<Paper>,
+}
+
+impl Default for PdfConfig {
+    fn default() -> Self {
+        PdfConfig {
+            enabled: true,
+            booklets: true,
+            papers: vec![Paper::A4, Paper::Letter],
+        }
+    }
 }
 
 /// The parsed `kizuna.yaml`.
@@ -69,6 +101,8 @@ pub struct Config {
     /// The forge's "new file" address, with `{repo}`, `{branch}`, `{dir}` (the folder, in the repository) and
     /// `{file}` (the file name); by default chosen by `repo_url`'s host like `edit_url`.
     pub new_url: Option<String>,
+    /// Lesson PDFs.
+    pub pdf: PdfConfig,
 }
 
 /// How a class of problems is reported.
@@ -109,6 +143,7 @@ impl Default for Config {
             repo_path: None,
             edit_url: None,
             new_url: None,
+            pdf: PdfConfig::default(),
         }
     }
 }

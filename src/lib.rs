@@ -15,6 +15,7 @@ pub mod forge;
 pub mod history;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod pipeline;
 pub mod qr;
 pub mod render;

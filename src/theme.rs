@@ -30,6 +30,10 @@ pub struct Theme {
     /// A fingerprint of the theme's static files (FNV-1a), which templates add to asset URLs
     /// (`style.css?v=…`) so that after an upgrade no browser mixes cached old files with new pages.
     pub version: String,
+    /// Font files for the lesson PDFs (`fonts/…`), name → source.
+    pub fonts: BTreeMap<String, StaticSource>,
+    /// Typst templates for the lesson PDFs (`pdf/lesson.typ`), name → (path shown in errors, source).
+    pub pdf_templates: BTreeMap<String, (String, String)>,
 }
 
 /// Loads the theme `name` for the site at `root`, with the site's overrides.
@@ -69,6 +73,8 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             "create themes/{name}/ or remove `theme:` to use the default theme"
         ))]);
     };
+    let has_fonts = files.iter().any(|f| f.0.starts_with("fonts/"));
+    let has_pdf = files.iter().any(|f| f.0.starts_with("pdf/"));
     let mut version = crate::fingerprint::Fnv::default();
     for (rel, shown, source) in files {
         if let Some(t) = rel.strip_prefix("templates/") {
@@ -90,6 +96,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 },
             }
             theme.statics.insert(s.to_string(), source);
+        } else if let Some(f) = rel.strip_prefix("fonts/") {
+            theme.fonts.insert(f.to_string(), source);
+        } else if let Some(t) = rel.strip_prefix("pdf/") {
+            match read_text(&source, &shown) {
+                Ok(text) => {
+                    theme.pdf_templates.insert(t.to_string(), (shown, text));
+                }
+                Err(d) => problems.push(d),
+            }
         } else if let Some(lang) = rel
             .strip_prefix("i18n/")
             .and_then(|f| f.strip_suffix(".yaml"))
@@ -106,6 +121,18 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         }
     }
     theme.version = version.hex()[..10].to_string();
+    // A theme of the site's own without fonts or a PDF template for lessons uses the default theme's.
+    for (rel, bytes) in embedded::FILES {
+        if let Some(f) = rel.strip_prefix("fonts/").filter(|_| !has_fonts) {
+            theme
+                .fonts
+                .insert(f.to_string(), StaticSource::Embedded(bytes));
+        } else if let Some(t) = rel.strip_prefix("pdf/").filter(|_| !has_pdf) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let shown = format!("themes/default/{rel} (built in)");
+            theme.pdf_templates.insert(t.to_string(), (shown, text));
+        }
+    }
     for (rel, path) in walk(&root.join("templates")) {
         let shown = format!("templates/{rel}");
         match read_text(&StaticSource::Disk(path), &shown) {

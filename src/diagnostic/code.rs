@@ -77,6 +77,9 @@ codes! {
     OutputOverSources = "K602", "output-over-sources", "The output folder would replace the site's sources.";
     Search = "K603", "search", "The search index cannot be built or read.";
     BundleName = "K604", "bundle-name", "A path that FAT32 or Windows cannot hold, so `kizuna bundle` cannot ship it.";
+    PdfTemplate = "K605", "pdf-template", "The theme's Typst template for lesson PDFs does not compile.";
+    PdfFont = "K606", "pdf-font", "No font for some of a lesson's characters, so its PDFs are not made.";
+    PdfTooLong = "K607", "pdf-too-long", "A student sheet does not fit two pages even set smaller.";
     Internal = "K699", "internal", "A bug in kizuna: please report it with the content that caused it.";
 }
 

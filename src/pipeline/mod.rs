@@ -29,6 +29,8 @@ pub struct Options {
     pub portable: Option<bool>,
     /// Overrides `base_url` in kizuna.yaml.
     pub base_url: Option<String>,
+    /// Where lesson PDFs are cached between builds.
+    pub cache: crate::pdf::Cache,
 }
 
 impl Options {
@@ -41,6 +43,7 @@ impl Options {
             drafts: false,
             portable: None,
             base_url: None,
+            cache: crate::pdf::Cache::user(),
         }
     }
 }
@@ -165,6 +168,13 @@ pub fn run(
     diagnostics.append(&mut translation_report.diagnostics);
     lap("link", &mut timings);
     diagnostics.extend(shortcode_summary(&site));
+    // Which lesson PDFs there will be, decided before the pages that link to them render (and before the
+    // lessons' Markdown is freed).
+    let mut pdfs = crate::pdf::plan(&site, &theme, |i| {
+        let doc = &site.pages[i].doc;
+        &doc.source[doc.body_offset.min(doc.source.len())..]
+    });
+    diagnostics.append(&mut pdfs.diagnostics);
     // Without `keep_sources`, each page's body is freed as soon as its Markdown is rendered: on a large site the
     // sources and the rendered bodies together made the build's peak. The front matter stays, for diagnostics
     // that point into it.
@@ -193,12 +203,25 @@ pub fn run(
         &translation_report,
         &theme,
         &templates,
+        &pdfs,
         &mut |batch| {
             paths.extend(batch.iter().map(|f| f.0.clone()));
             sink(batch)
         },
     );
     diagnostics.extend(d);
+    lap("render+write", &mut timings);
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let (files, d) = crate::pdf::make(&pdfs, &site, &opts.cache);
+        diagnostics.extend(d);
+        if !files.is_empty() {
+            paths.extend(files.iter().map(|f| f.0.clone()));
+            if let Err(d) = sink(files) {
+                diagnostics.push(d);
+            }
+        }
+        lap("pdf", &mut timings);
+    }
     diagnostics.extend(copied_over_generated(&paths, &theme, &loaded.assets));
     // Only a complete render knows every path; after an error the list is partial.
     let complete = !diagnostics.iter().any(Diagnostic::is_error);
@@ -218,7 +241,7 @@ pub fn run(
             .into_iter()
             .flatten(),
     );
-    lap("render+write", &mut timings);
+    lap("checks", &mut timings);
     diagnostic::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);

@@ -13,6 +13,7 @@ pub use templates::Templates;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::Rendered;
+use crate::pdf::{Download, Plan};
 use crate::site::{root_of, Site};
 use crate::theme::Theme;
 use crate::translations::Report;
@@ -88,6 +89,16 @@ impl Job {
     }
 }
 
+/// PDFs to download, as the templates read them: `{variant, paper, href}`, students' first.
+fn downloads(site: &Site, list: Option<&Vec<Download>>, root: &str) -> Value {
+    Value::Array(
+        list.into_iter()
+            .flatten()
+            .map(|d| json!({ "variant": d.variant, "paper": d.paper, "href": format!("{root}{}", site.href(&d.path)) }))
+            .collect(),
+    )
+}
+
 fn paginated(base: &str, n: usize) -> String {
     if n == 1 {
         base.to_string()
@@ -118,12 +129,21 @@ pub fn render(
     translations: &Report,
     theme: &Theme,
     templates: &Templates,
+    pdfs: &Plan,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    let diagnostics = render_into(site, bodies, translations, theme, templates, &mut |batch| {
-        files.extend(batch);
-        Ok(())
-    });
+    let diagnostics = render_into(
+        site,
+        bodies,
+        translations,
+        theme,
+        templates,
+        pdfs,
+        &mut |batch| {
+            files.extend(batch);
+            Ok(())
+        },
+    );
     files.sort_by(|a, b| a.0.cmp(&b.0));
     (files, diagnostics)
 }
@@ -144,6 +164,7 @@ pub fn render_into(
     translations: &Report,
     theme: &Theme,
     templates: &Templates,
+    pdfs: &Plan,
     sink: &mut Sink,
 ) -> Vec<Diagnostic> {
     let jobs = jobs(site, templates);
@@ -163,6 +184,7 @@ pub fn render_into(
                 .iter()
                 .map(|f| (f.0.clone(), untemplated_origin(site, &f.0))),
         )
+        .chain(pdfs.paths().map(|(p, o)| (p.to_string(), o)))
         .collect();
     diagnostics.extend(collisions(origins));
     // Files rendered and not yet given to the sink; each round gives one while the next batch renders.
@@ -177,7 +199,7 @@ pub fn render_into(
         }
         let (written, rendered) = rayon::join(
             || ready.map_or(Ok(()), &mut *sink),
-            || batch.map(|b| render_jobs(site, bodies, translations, &langs, templates, b)),
+            || batch.map(|b| render_jobs(site, bodies, translations, &langs, templates, pdfs, b)),
         );
         if let Err(d) = written {
             diagnostics.push(d);
@@ -342,11 +364,12 @@ pub fn render_jobs(
     translations: &Report,
     langs: &BTreeMap<String, LangContext>,
     templates: &Templates,
+    pdfs: &Plan,
     jobs: &[Job],
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(site, bodies, translations, langs, templates, job))
+        .map(|job| render_job(site, bodies, translations, langs, templates, pdfs, job))
         .collect();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
@@ -393,6 +416,7 @@ fn render_job(
     translations: &Report,
     langs: &BTreeMap<String, LangContext>,
     templates: &Templates,
+    pdfs: &Plan,
     job: &Job,
 ) -> Result<OutputFile, Diagnostic> {
     let lc_of = |lang: &str| &langs[lang];
@@ -431,6 +455,7 @@ fn render_job(
                     page["teacher_notes"] =
                         json!(l.teacher_notes.as_deref().map(crate::markdown::fragment));
                 }
+                page["pdfs"] = downloads(site, pdfs.lessons.get(i), &root);
             }
             page["outdated"] = json!(translations.outdated.contains(i));
             timeline::decorate(site, lc, *i, &mut page, &root);
@@ -507,6 +532,7 @@ fn render_job(
                     "count": sec.pages.len(),
                     "subsections": subsections,
                     "print_href": format!("{root}{}", site.href(&format!("{}print/", sec.path))),
+                    "booklets": downloads(site, pdfs.booklets.get(s), &root),
                     "translations": translations,
                     "status": meta.and_then(|m| m.status),
                 }),
@@ -549,6 +575,10 @@ fn render_job(
                 })
                 .collect();
             m.insert("section".into(), json!({ "title": sec.title, "href": format!("{root}{}", site.href(&sec.path)), "lang": sec.lang }));
+            m.insert(
+                "booklets".into(),
+                downloads(site, pdfs.booklets.get(s), &root),
+            );
             m.insert("lessons".into(), Value::Array(list));
             finish(templates, "lesson_print_all.html", m, &path)
         }

@@ -346,6 +346,10 @@ impl Engine {
         site.set_history(self.history.clone());
         lap("link");
         let mut report = translations::report(&site);
+        let mut pdfs = crate::pdf::plan(&site, theme, |i| {
+            let doc = &site.pages[i].doc;
+            &doc.source[doc.body_offset.min(doc.source.len())..]
+        });
 
         lap("report");
         // Markdown: bodies whose file changed or whose links now lead elsewhere.
@@ -414,6 +418,7 @@ impl Engine {
             .cloned()
             .chain(link_diagnostics)
             .chain(std::mem::take(&mut report.diagnostics))
+            .chain(std::mem::take(&mut pdfs.diagnostics))
             .collect();
         for p in &site.pages {
             if let Some(b) = self.bodies.get(&p.doc.rel) {
@@ -472,9 +477,17 @@ impl Engine {
         };
         lap("select");
         let langs = render::lang_contexts(&site, theme);
-        let (files, d) = render::render_jobs(&site, &bodies, &report, &langs, templates, &selected);
+        let (files, d) =
+            render::render_jobs(&site, &bodies, &report, &langs, templates, &pdfs, &selected);
         diagnostics.extend(d);
         let (derived, d) = render::derived(&site, &bodies, &langs, templates);
+        diagnostics.extend(d);
+        // Lesson PDFs come from the cache unless their lesson or the template changed.
+        let (pdf_files, d) = if diagnostics.iter().any(Diagnostic::is_error) {
+            Default::default()
+        } else {
+            crate::pdf::make(&pdfs, &site, &self.opts.cache)
+        };
         diagnostics.extend(d);
         diagnostic::sort(&mut diagnostics);
         let result = if diagnostics.iter().any(Diagnostic::is_error) {
@@ -483,6 +496,7 @@ impl Engine {
             lap("render");
             let mut extra = derived;
             extra.extend(render::untemplated(&site, templates));
+            extra.extend(pdf_files);
             self.generation += 1;
             if site.config.search {
                 self.search_pending = Some(pipeline::search_documents(&site, &bodies, theme));

@@ -1,0 +1,122 @@
+//! PDFs kept under the hash of everything they are made from (template, lesson, strings, fonts, kizuna's
+//! version), so that a build where no lesson changed compiles none. Like Hugo's `cacheDir`, the cache is the
+//! user's: `$KIZUNA_CACHE_DIR`, else `$XDG_CACHE_HOME/kizuna`, else `~/.cache/kizuna` (`%LOCALAPPDATA%`
+//! on Windows), else the temporary folder. Entries unused for 60 days are removed.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// How long an unused entry is kept.
+const KEEP: Duration = Duration::from_secs(60 * 24 * 3600);
+
+/// The first bytes of every entry: a tag, then the scale the sheet was set at and its pages.
+const TAG: &[u8] = b"kizuna-pdf-1 ";
+
+/// A folder of cached PDFs; without one, nothing is cached.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: Option<PathBuf>,
+}
+
+/// A cached or freshly made PDF.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub bytes: Vec<u8>,
+    /// The scale its text was set at (student sheets are set smaller to fit two pages).
+    pub scale: f64,
+    /// Its number of pages.
+    pub pages: usize,
+}
+
+impl Cache {
+    /// The user's cache folder for PDFs.
+    pub fn user() -> Cache {
+        let base = std::env::var_os("KIZUNA_CACHE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("kizuna")))
+            .or_else(|| std::env::var_os("LOCALAPPDATA").map(|d| PathBuf::from(d).join("kizuna")))
+            .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/kizuna")))
+            .unwrap_or_else(|| std::env::temp_dir().join("kizuna-cache"));
+        Cache::at(base.join("pdf"))
+    }
+
+    /// A cache in `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Cache {
+        Cache {
+            dir: Some(dir.into()),
+        }
+    }
+
+    /// No cache: every PDF is made.
+    pub fn none() -> Cache {
+        Cache { dir: None }
+    }
+
+    fn path(&self, key: &str) -> Option<PathBuf> {
+        Some(
+            self.dir
+                .as_ref()?
+                .join(&key[..2])
+                .join(format!("{key}.pdf")),
+        )
+    }
+
+    /// The entry under `key`, marked as used.
+    pub fn get(&self, key: &str) -> Option<Entry> {
+        let path = self.path(key)?;
+        let data = std::fs::read(&path).ok()?;
+        let rest = data.strip_prefix(TAG)?;
+        let end = rest.iter().position(|&b| b == b'\n')?;
+        let header = std::str::from_utf8(&rest[..end]).ok()?;
+        let (scale, pages) = header.split_once(' ')?;
+        let (scale, pages): (f64, usize) = (scale.parse().ok()?, pages.parse().ok()?);
+        if let Ok(file) = std::fs::File::options().append(true).open(&path) {
+            let _ = file.set_modified(SystemTime::now());
+        }
+        Some(Entry {
+            bytes: rest[end + 1..].to_vec(),
+            scale,
+            pages,
+        })
+    }
+
+    /// Keeps `entry` under `key`. A cache that cannot be written is no error: the PDF is made next time.
+    pub fn put(&self, key: &str, entry: &Entry) {
+        let Some(path) = self.path(key) else { return };
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let mut data = TAG.to_vec();
+        data.extend_from_slice(format!("{} {}\n", entry.scale, entry.pages).as_bytes());
+        data.extend_from_slice(&entry.bytes);
+        // Written aside and renamed, so that a build running at the same time never reads half an entry.
+        let partial = dir.join(format!(".{key}.{}.partial", std::process::id()));
+        if std::fs::write(&partial, &data).is_ok() && std::fs::rename(&partial, &path).is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+    }
+
+    /// Removes entries unused for [`KEEP`].
+    pub fn sweep(&self) {
+        let Some(dir) = &self.dir else { return };
+        let now = SystemTime::now();
+        for entry in walkdir::WalkDir::new(dir).min_depth(2).max_depth(2) {
+            let Ok(entry) = entry else { continue };
+            let old = entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > KEEP);
+            if old {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// The folder, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+}
