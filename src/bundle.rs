@@ -164,11 +164,12 @@ pub fn write_zip(
     })
 }
 
-/// The start page: the site's title, then each language's home page and sections, in that language.
+/// The start page: the site's title, then each language's home page, sections and lesson booklets (PDF), in
+/// that language.
 pub fn start_page(title: &str, description: &str, doors: &[Door]) -> String {
     let link = |path: &str| escape(&format!("{SITE}/{path}index.html"));
     let mut html = format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\nbody {{ font-family: system-ui, \"Noto Sans\", \"Noto Sans Myanmar\", \"Noto Sans Khmer\", sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.6; color: #1b1f24; }}\nh1 {{ font-size: 1.6rem; }}\n.doors {{ list-style: none; padding: 0; display: grid; gap: 1rem; }}\n.doors > li {{ border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; }}\n.home {{ font-size: 1.25rem; font-weight: 600; }}\n.sections {{ margin: 0.3rem 0 0; padding-left: 1.2rem; }}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\nbody {{ font-family: system-ui, \"Noto Sans\", \"Noto Sans Myanmar\", \"Noto Sans Khmer\", sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.6; color: #1b1f24; }}\nh1 {{ font-size: 1.6rem; }}\n.doors {{ list-style: none; padding: 0; display: grid; gap: 1rem; }}\n.doors > li {{ border: 1px solid #d0d7de; border-radius: 8px; padding: 0.8rem 1rem; }}\n.home {{ font-size: 1.25rem; font-weight: 600; }}\n.sections, .booklets {{ margin: 0.3rem 0 0; padding-left: 1.2rem; }}\n.booklets {{ font-size: 0.92rem; }}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n",
         escape(doors.first().map(|d| d.lang.as_str()).unwrap_or("en")),
         escape(title),
         escape(title),
@@ -190,6 +191,17 @@ pub fn start_page(title: &str, description: &str, doors: &[Door]) -> String {
                 html.push_str(&format!(
                     "<li><a href=\"{}\">{}</a></li>",
                     link(path),
+                    escape(name)
+                ));
+            }
+            html.push_str("</ul>");
+        }
+        if !door.booklets.is_empty() {
+            html.push_str("<ul class=\"booklets\">");
+            for (name, path) in &door.booklets {
+                html.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    escape(&format!("{SITE}/{path}")),
                     escape(name)
                 ));
             }
@@ -235,9 +247,14 @@ mod tests {
             name: "မြန်မာ".into(),
             home: "my/".into(),
             sections: vec![("သင်ခန်းစာများ".into(), "my/lessons/".into())],
+            booklets: vec![(
+                "PDF · A4".into(),
+                "my/lessons/lessons-my-student-a4.pdf".into(),
+            )],
         }];
         let html = start_page("kizuna", "", &doors);
         assert!(html.contains("<a class=\"home\" href=\"site/my/index.html\">မြန်မာ</a>"));
         assert!(html.contains("href=\"site/my/lessons/index.html\">သင်ခန်းစာများ</a>"));
+        assert!(html.contains("href=\"site/my/lessons/lessons-my-student-a4.pdf\">PDF · A4</a>"));
     }
 }

@@ -22,6 +22,17 @@ fn site(dir: &std::path::Path) {
         "content/notes/water.my.md",
         "---\ntitle: ရေ\n---\nသန့်ရှင်းသောရေ\n",
     );
+    write(
+        dir,
+        "content/lessons/_index.md",
+        "---\ntitle: Lessons\n---\n",
+    );
+    write(
+        dir,
+        "content/lessons/sun.md",
+        "---\ntitle: The sun\nseries: Ecology Note\nnumber: 1\nage_range: [8, 10]\ngrade_band: upper-primary\n\
+         duration: 40\nobjectives: [I can name a source of energy.]\n---\nThe sun gives light.\n",
+    );
 }
 
 #[test]
@@ -77,6 +88,14 @@ fn a_bundle_is_the_portable_site_with_a_start_page_and_is_reproducible() {
         names.contains(&"site/search/manifest.js".to_string()),
         "{names:?}"
     );
+    // The lesson PDFs travel with the site, and the start page offers each language's booklets.
+    for pdf in [
+        "site/lessons/sun/sun-student-a4.pdf",
+        "site/lessons/sun/sun-teacher-letter.pdf",
+        "site/lessons/lessons-en-student-a4.pdf",
+    ] {
+        assert!(names.contains(&pdf.to_string()), "{pdf}: {names:?}");
+    }
     let mut page = String::new();
     std::io::Read::read_to_string(
         &mut archive.by_name("site/notes/water/index.html").unwrap(),
@@ -92,6 +111,10 @@ fn a_bundle_is_the_portable_site_with_a_start_page_and_is_reproducible() {
     );
     assert!(
         start.contains("href=\"site/notes/index.html\">Notes</a>"),
+        "{start}"
+    );
+    assert!(
+        start.contains("href=\"site/lessons/lessons-en-teacher-a4.pdf\">All lessons as PDF, teacher copies · A4</a>"),
         "{start}"
     );
 }

@@ -30,13 +30,15 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use sheet::{Lesson, Sheet};
 use std::collections::BTreeMap;
+use typst_layout::PagedDocument;
 use world::Engine;
 
 /// The template every PDF is set with, in the theme's `pdf/` folder.
 const TEMPLATE: &str = "lesson.typ";
 
-/// The scales a student sheet is tried at, largest first, until it fits two pages.
-const SCALES: [f64; 5] = [1.0, 0.94, 0.88, 0.82, 0.76];
+/// The smallest scale a student sheet is set at to fit two pages (as the print stylesheet's densest: 8.8 pt for
+/// Burmese and Khmer, 8.8 pt for Latin scripts).
+const MIN_SCALE: f64 = 0.84;
 
 /// Pages a student sheet may take.
 const STUDENT_PAGES: usize = 2;
@@ -70,6 +72,8 @@ struct Work {
     lessons: BTreeMap<usize, Lesson>,
     /// UI strings by language.
     strings: BTreeMap<String, Map<String, Value>>,
+    /// For a language without strings.
+    no_strings: Map<String, Value>,
 }
 
 impl Plan {
@@ -236,6 +240,7 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a s
         template: template.clone(),
         lessons,
         strings,
+        no_strings: Map::new(),
     });
     plan
 }
@@ -265,122 +270,256 @@ fn last_segment<'a>(path: &'a str, fallback: &'a str) -> &'a str {
         .unwrap_or(fallback)
 }
 
-/// One PDF to make.
+/// One lesson sheet to make.
 struct Job<'a> {
+    /// Lesson page index.
+    lesson: usize,
     download: &'a Download,
-    title: String,
-    lang: &'a str,
-    /// Lesson page indices, in order.
-    lessons: Vec<usize>,
-    /// What the PDF is of, for errors.
-    origin: String,
+    /// Its cache key.
+    key: String,
 }
 
-/// Makes the planned PDFs (from `cache` where nothing they are made from changed). Template errors are
-/// errors; a student sheet that does not fit two pages is a warning.
+/// A made sheet: the cached entry, and its layout when a booklet still needs it.
+struct Made {
+    entry: Entry,
+    document: Option<PagedDocument>,
+}
+
+/// Makes the planned PDFs, from `cache` where nothing they are made from changed. They are made a section's
+/// lessons in one variant and on one paper at a time, in parallel, and that booklet is bound from their pages
+/// (each lesson starting on an odd page) before the next group, so that at most one group's layouts are held.
+/// Template errors are errors; a student sheet that does not fit two pages is a warning.
 pub fn make(plan: &Plan, site: &Site, cache: &Cache) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let Some(work) = &plan.work else {
         return (Vec::new(), Vec::new());
     };
-    let title_of = |i: usize| work.lessons[&i].title.clone();
-    let sheets: Vec<Job> = plan
+    let sections: Vec<usize> = plan
         .lessons
-        .iter()
-        .flat_map(|(&i, downloads)| {
-            downloads.iter().map(move |d| Job {
-                download: d,
-                title: match d.variant {
-                    Variant::Student => title_of(i),
-                    Variant::Teacher => {
-                        format!("{} — {}", title_of(i), teacher_label(work, site, i))
-                    }
-                },
-                lang: site.pages[i].doc.content_lang(),
-                lessons: vec![i],
-                origin: site.pages[i].doc.file.display().to_string(),
-            })
-        })
+        .keys()
+        .map(|&i| site.pages[i].section)
+        .collect::<std::collections::BTreeSet<usize>>()
+        .into_iter()
         .collect();
-    let made: Vec<Result<Made, Diagnostic>> = pool().install(|| {
-        sheets
+    // Sections in parallel, each one group after the other.
+    let made: Vec<(Vec<OutputFile>, Vec<Diagnostic>)> = pool().install(|| {
+        sections
             .par_iter()
-            .map(|job| compile(work, site, job, &BTreeMap::new(), cache))
+            .map(|&s| make_section(plan, work, site, cache, s))
             .collect()
     });
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    // The scale each lesson's student sheet was set at, by paper, for the booklets.
-    let mut scales: BTreeMap<(usize, Paper), f64> = BTreeMap::new();
-    for (job, result) in sheets.iter().zip(made) {
-        match result {
-            Ok(made) => {
-                if job.download.variant == Variant::Student {
-                    scales.insert((job.lessons[0], job.download.paper), made.entry.scale);
-                    if made.entry.pages > STUDENT_PAGES {
-                        diagnostics.push(
-                            Diagnostic::warning(
-                                Code::PdfTooLong,
-                                format!(
-                                    "the student sheet takes {} pages on {} even set at {:.0}% size",
-                                    made.entry.pages,
-                                    job.download.paper.name(),
-                                    made.entry.scale * 100.0
-                                ),
-                            )
-                            .in_file(&job.origin)
-                            .hint("shorten the story or the worksheet, or split the lesson in two"),
-                        );
-                    }
-                }
-                files.push((job.download.path.clone(), made.entry.bytes));
-            }
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let booklets: Vec<Job> = plan
-        .booklets
-        .iter()
-        .flat_map(|(&s, downloads)| {
-            let section = &site.sections[s];
-            // In the print-all page's order: by number.
-            let mut lessons: Vec<usize> = section
-                .pages
-                .iter()
-                .copied()
-                .filter(|i| plan.lessons.contains_key(i))
-                .collect();
-            lessons.sort_by_key(|i| match &site.pages[*i].doc.data {
-                KindData::Lesson(l) => (l.number, site.pages[*i].doc.id.as_str()),
-                _ => (u32::MAX, site.pages[*i].doc.id.as_str()),
-            });
-            downloads.iter().map(move |d| Job {
-                download: d,
-                title: section.title.clone(),
-                lang: &section.lang,
-                lessons: lessons.clone(),
-                origin: format!(
-                    "the booklet of section `{}` ({})",
-                    section.dir, section.lang
-                ),
-            })
-        })
-        .collect();
-    let made: Vec<Result<Made, Diagnostic>> = pool().install(|| {
-        booklets
-            .par_iter()
-            .map(|job| compile(work, site, job, &scales, cache))
-            .collect()
-    });
-    for (job, result) in booklets.iter().zip(made) {
-        match result {
-            Ok(made) => files.push((job.download.path.clone(), made.entry.bytes)),
-            Err(d) => diagnostics.push(d),
-        }
+    for (f, d) in made {
+        files.extend(f);
+        diagnostics.extend(d);
     }
     cache.sweep();
     // One report of a broken template, not one per PDF.
     diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message);
     (files, diagnostics)
+}
+
+/// The PDFs of section `s`'s lessons: one variant on one paper at a time, in parallel, and that booklet bound
+/// from their pages before the next.
+fn make_section(
+    plan: &Plan,
+    work: &Work,
+    site: &Site,
+    cache: &Cache,
+    s: usize,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    // The paper with the shortest page first: a student sheet that fits it fits the others at the same scale,
+    // so every paper's sheet is set alike, and Typst lays out each paragraph once for all of them.
+    let mut papers = site.config.pdf.papers.clone();
+    papers.sort_by(|a, b| body_height(*a).total_cmp(&body_height(*b)));
+    papers.dedup();
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    // The scale each lesson's student sheet fitted at on the last paper: where the next paper starts.
+    let mut fitted: BTreeMap<usize, f64> = BTreeMap::new();
+    {
+        let lessons = booklet_lessons(plan, site, s);
+        for variant in Variant::ALL {
+            for &paper in &papers {
+                let jobs: Vec<Job> = lessons
+                    .iter()
+                    .filter_map(|&lesson| {
+                        let download = plan.lessons[&lesson]
+                            .iter()
+                            .find(|d| d.variant == variant && d.paper == paper)?;
+                        let files = sheet(work, site, lesson, download, 1.0).files();
+                        Some(Job {
+                            lesson,
+                            download,
+                            key: key(work, &download.path, &files),
+                        })
+                    })
+                    .collect();
+                let booklet = plan.booklets.get(&s).and_then(|list| {
+                    let download = list
+                        .iter()
+                        .find(|d| d.variant == variant && d.paper == paper)?;
+                    let parts: Vec<(String, Vec<u8>)> = jobs
+                        .iter()
+                        .map(|j| (j.key.clone(), Vec::new()))
+                        .chain([(site.sections[s].title.clone(), Vec::new())])
+                        .collect();
+                    Some((download, key(work, &download.path, &parts)))
+                });
+                let cached = booklet.as_ref().map(|(_, k)| cache.get(k));
+                let keep = matches!(cached, Some(None));
+                let made: Vec<Result<Made, Diagnostic>> = {
+                    jobs.par_iter()
+                        .map(|job| {
+                            let start = match (variant, fitted.get(&job.lesson)) {
+                                (Variant::Student, Some(&scale)) => scale,
+                                _ => 1.0,
+                            };
+                            made_sheet(work, site, job, cache, keep, start)
+                        })
+                        .collect()
+                };
+                let mut documents = Vec::new();
+                for (job, result) in jobs.iter().zip(made) {
+                    match result {
+                        Ok(made) => {
+                            if variant == Variant::Student {
+                                fitted.insert(job.lesson, made.entry.scale);
+                                if made.entry.pages > STUDENT_PAGES {
+                                    diagnostics.push(too_long(site, job, &made.entry));
+                                }
+                            }
+                            documents.extend(made.document);
+                            files.push((job.download.path.clone(), made.entry.bytes));
+                        }
+                        Err(d) => diagnostics.push(d),
+                    }
+                }
+                // Typst's memo of layouts: keep what the last few groups used (a lesson on the other paper reuses
+                // its paragraphs), not everything laid out so far.
+                typst::comemo::evict(4);
+                let Some((download, booklet_key)) = booklet else {
+                    continue;
+                };
+                let entry = match cached.flatten() {
+                    Some(entry) => entry,
+                    // A sheet that failed is reported already.
+                    None if documents.len() < jobs.len() => continue,
+                    None => match bound(
+                        work,
+                        download,
+                        &booklet_title(work, site, s, variant),
+                        &documents,
+                    ) {
+                        Ok(entry) => {
+                            cache.put(&booklet_key, &entry);
+                            entry
+                        }
+                        Err(d) => {
+                            diagnostics.push(d);
+                            continue;
+                        }
+                    },
+                };
+                files.push((download.path.clone(), entry.bytes));
+            }
+        }
+    }
+    (files, diagnostics)
+}
+
+/// A booklet's document title: the section's, and for teachers "Teacher copy" in its language.
+fn booklet_title(work: &Work, site: &Site, s: usize, variant: Variant) -> String {
+    let section = &site.sections[s];
+    match variant {
+        Variant::Student => section.title.clone(),
+        Variant::Teacher => format!("{} — {}", section.title, teacher_copy(work, &section.lang)),
+    }
+}
+
+/// "Teacher copy" in `lang`.
+fn teacher_copy<'a>(work: &'a Work, lang: &str) -> &'a str {
+    work.strings
+        .get(lang)
+        .and_then(|t| t.get("teacher_copy"))
+        .and_then(Value::as_str)
+        .unwrap_or("Teacher copy")
+}
+
+/// The lessons of section `s` that have PDFs, in the print-all page's order: by number.
+fn booklet_lessons(plan: &Plan, site: &Site, s: usize) -> Vec<usize> {
+    let mut lessons: Vec<usize> = site.sections[s]
+        .pages
+        .iter()
+        .copied()
+        .filter(|i| plan.lessons.contains_key(i))
+        .collect();
+    lessons.sort_by_key(|i| match &site.pages[*i].doc.data {
+        KindData::Lesson(l) => (l.number, site.pages[*i].doc.id.as_str()),
+        _ => (u32::MAX, site.pages[*i].doc.id.as_str()),
+    });
+    lessons
+}
+
+fn too_long(site: &Site, job: &Job, entry: &Entry) -> Diagnostic {
+    Diagnostic::warning(
+        Code::PdfTooLong,
+        format!(
+            "the student sheet takes {} pages on {} even set at {:.0}% size",
+            entry.pages,
+            job.download.paper.name(),
+            entry.scale * 100.0
+        ),
+    )
+    .in_file(&site.pages[job.lesson].doc.file)
+    .hint("shorten the story or the worksheet, or split the lesson in two")
+}
+
+/// A booklet: the sheets' pages one after the other, a blank page after a lesson that ends on an odd page so
+/// that each starts on a right-hand page when printed on both sides.
+fn bound(
+    work: &Work,
+    download: &Download,
+    title: &str,
+    sheets: &[PagedDocument],
+) -> Result<Entry, Diagnostic> {
+    let mut pages = Vec::new();
+    for sheet in sheets {
+        pages.extend(sheet.pages().iter().cloned());
+        if pages.len() % 2 == 1 {
+            if let Some(last) = sheet.pages().last() {
+                let mut blank = last.clone();
+                blank.frame = typst::layout::Frame::hard(last.frame.size());
+                pages.push(blank);
+            }
+        }
+    }
+    let count = pages.len();
+    let mut first = sheets.first().cloned().ok_or_else(|| {
+        Diagnostic::error(
+            Code::Internal,
+            format!("the booklet {} has no lessons", download.path),
+        )
+    })?;
+    let mut info = first.info_mut().clone();
+    info.title = Some(title.into());
+    let document = PagedDocument::new(pages.into_iter().collect(), info);
+    let bytes = work.engine.export(&document, &download.path).map_err(|e| {
+        Diagnostic::error(
+            Code::Internal,
+            format!(
+                "the booklet {} cannot be written: {}",
+                download.path,
+                e.first().map(|e| e.0.as_str()).unwrap_or("")
+            ),
+        )
+        .hint("this is a bug in kizuna: please report it")
+    })?;
+    Ok(Entry {
+        bytes,
+        scale: 1.0,
+        pages: count,
+    })
 }
 
 /// Threads with room for Typst's deep recursion (layout of nested content): rayon's default stacks are too
@@ -397,83 +536,129 @@ fn pool() -> &'static rayon::ThreadPool {
     })
 }
 
-fn teacher_label(work: &Work, site: &Site, i: usize) -> String {
-    work.strings
-        .get(&site.pages[i].doc.lang)
-        .and_then(|t| t.get("teacher_copy"))
-        .and_then(Value::as_str)
-        .unwrap_or("Teacher copy")
-        .to_string()
+/// The sheet of `lesson` for `download` at `scale`.
+fn sheet<'a>(
+    work: &'a Work,
+    site: &'a Site,
+    lesson: usize,
+    download: &Download,
+    scale: f64,
+) -> Sheet<'a> {
+    let page = &site.pages[lesson];
+    let t = work.strings.get(&page.doc.lang).unwrap_or(&work.no_strings);
+    let title = &work.lessons[&lesson].title;
+    Sheet {
+        title: match download.variant {
+            Variant::Student => title.clone(),
+            Variant::Teacher => format!("{title} — {}", teacher_copy(work, &page.doc.lang)),
+        },
+        site: &site.config.title,
+        lang: page.doc.content_lang(),
+        variant: download.variant,
+        paper: download.paper,
+        t,
+        lesson: &work.lessons[&lesson],
+        scale,
+    }
 }
 
-/// A made PDF.
-struct Made {
-    entry: Entry,
-}
-
-/// Compiles one PDF, trying smaller scales for a student sheet over two pages. `scales` gives a booklet each
-/// lesson's student-sheet scale.
-fn compile(
+/// One sheet, from the cache or laid out — a student sheet from scale `start`, again smaller until it fits two
+/// pages. With `keep`, its layout is returned for a booklet (a cached sheet is laid out again at its scale).
+fn made_sheet(
     work: &Work,
     site: &Site,
     job: &Job,
-    scales: &BTreeMap<(usize, Paper), f64>,
     cache: &Cache,
+    keep: bool,
+    start: f64,
 ) -> Result<Made, Diagnostic> {
     let d = job.download;
-    let empty = Map::new();
-    let t = work.strings.get(job.lang).unwrap_or(&empty);
-    let sheet_at = |scale: Option<f64>| Sheet {
-        title: job.title.clone(),
-        site: &site.config.title,
-        lang: job.lang,
-        variant: d.variant,
-        paper: d.paper,
-        t,
-        lessons: job
-            .lessons
-            .iter()
-            .map(|i| {
-                let s = scale.unwrap_or_else(|| match d.variant {
-                    Variant::Student => scales.get(&(*i, d.paper)).copied().unwrap_or(1.0),
-                    Variant::Teacher => 1.0,
-                });
-                (&work.lessons[i], s)
-            })
-            .collect(),
+    let layout = |scale: f64| {
+        work.engine
+            .compile(
+                &work.template.1,
+                sheet(work, site, job.lesson, d, scale).files(),
+            )
+            .map_err(|errors| template_error(work, site, job, errors))
     };
-    let fits = job.lessons.len() == 1 && d.variant == Variant::Student;
-    let first = sheet_at(fits.then_some(SCALES[0]));
-    let files = first.files();
-    let key = key(work, &d.path, &files);
-    if let Some(entry) = cache.get(&key) {
-        return Ok(Made { entry });
-    }
-    let tries: &[f64] = if fits { &SCALES } else { &[1.0] };
-    let mut entry = None;
-    for (n, &scale) in tries.iter().enumerate() {
-        let files = if n == 0 {
-            files.clone()
+    if let Some(entry) = cache.get(&job.key) {
+        let document = if keep {
+            Some(layout(entry.scale)?)
         } else {
-            sheet_at(Some(scale)).files()
+            None
         };
-        let pdf = work
-            .engine
-            .pdf(&work.template.1, files, &d.path)
-            .map_err(|errors| template_error(work, job, errors))?;
-        let done = !fits || pdf.pages <= STUDENT_PAGES || n + 1 == tries.len();
-        entry = Some(Entry {
-            bytes: pdf.bytes,
-            scale,
-            pages: pdf.pages,
-        });
-        if done {
-            break;
+        return Ok(Made { entry, document });
+    }
+    let mut scale = if d.variant == Variant::Student {
+        ((start * 100.0).floor() / 100.0).clamp(MIN_SCALE, 1.0)
+    } else {
+        1.0
+    };
+    let mut document = layout(scale)?;
+    if d.variant == Variant::Student {
+        while document.pages().len() > STUDENT_PAGES && scale > MIN_SCALE {
+            // The room the sheet needs, in pages, tells how much smaller to set it: text area shrinks with the
+            // square of the scale. Aim a little under, then step down until it fits.
+            let need = pages_used(&document);
+            let guess = scale * (STUDENT_PAGES as f64 / need).sqrt() * 0.98;
+            scale = (guess.min(scale - 0.02) * 100.0).floor() / 100.0;
+            scale = scale.max(MIN_SCALE);
+            document = layout(scale)?;
         }
     }
-    let entry = entry.ok_or_else(|| Diagnostic::error(Code::Internal, "no scale was tried"))?;
-    cache.put(&key, &entry);
-    Ok(Made { entry })
+    let bytes = work
+        .engine
+        .export(&document, &d.path)
+        .map_err(|errors| template_error(work, site, job, errors))?;
+    let entry = Entry {
+        bytes,
+        scale,
+        pages: document.pages().len(),
+    };
+    cache.put(&job.key, &entry);
+    Ok(Made {
+        entry,
+        document: keep.then_some(document),
+    })
+}
+
+/// The height of the template's text area on `paper`, in mm (15 mm above, 16 mm below).
+fn body_height(paper: Paper) -> f64 {
+    match paper {
+        Paper::A4 => 297.0 - 31.0,
+        Paper::Letter => 279.4 - 31.0,
+    }
+}
+
+/// How many pages of text a document holds: its full pages, and how far down the last one its text reaches
+/// (the footer aside).
+fn pages_used(document: &PagedDocument) -> f64 {
+    let Some(last) = document.pages().last() else {
+        return 0.0;
+    };
+    let height = last.frame.height().to_pt();
+    // The template's top and bottom margins (15 mm, 16 mm).
+    let (top, bottom) = (15.0 * 72.0 / 25.4, 16.0 * 72.0 / 25.4);
+    let lowest = lowest_text(&last.frame, 0.0, height - bottom).unwrap_or(top);
+    let fill = ((lowest - top) / (height - top - bottom)).clamp(0.0, 1.0);
+    (document.pages().len() - 1) as f64 + fill
+}
+
+/// The lowest baseline of text above `limit` in `frame` placed at `y`.
+fn lowest_text(frame: &typst::layout::Frame, y: f64, limit: f64) -> Option<f64> {
+    frame
+        .items()
+        .filter_map(|(pos, item)| {
+            let at = y + pos.y.to_pt();
+            match item {
+                typst::layout::FrameItem::Text(_) => Some(at).filter(|a| *a < limit),
+                typst::layout::FrameItem::Group(g) => {
+                    lowest_text(&g.frame, at + g.transform.ty.to_pt(), limit)
+                }
+                _ => None,
+            }
+        })
+        .reduce(f64::max)
 }
 
 /// The cache key of a PDF: kizuna's version, the fonts, the template, the output path (its document id) and
@@ -504,7 +689,12 @@ fn key(work: &Work, path: &str, files: &[(String, Vec<u8>)]) -> String {
 
 /// A Typst error as a diagnostic: in the template, with its line; elsewhere (the markup kizuna made from a
 /// lesson), a bug to report.
-fn template_error(work: &Work, job: &Job, errors: Vec<world::TypstError>) -> Diagnostic {
+fn template_error(
+    work: &Work,
+    site: &Site,
+    job: &Job,
+    errors: Vec<world::TypstError>,
+) -> Diagnostic {
     let (shown, text) = &work.template;
     let (message, range) = errors
         .into_iter()
@@ -524,7 +714,10 @@ fn template_error(work: &Work, job: &Job, errors: Vec<world::TypstError>) -> Dia
         )),
         None => Diagnostic::error(
             Code::Internal,
-            format!("the PDF of {} fails: {message}", job.origin),
+            format!(
+                "the PDF of {} fails: {message}",
+                site.pages[job.lesson].doc.file.display()
+            ),
         )
         .hint("this is a bug in kizuna: please report it with the lesson"),
     }

@@ -1,5 +1,5 @@
-//! What a lesson PDF shows: the lessons as the Typst template reads them (`/data.json`), with each story and
-//! teacher's notes as Typst markup (`/body-N.typ`, `/notes-N.typ`) and each QR code (`/qr-N.svg`).
+//! What a lesson PDF shows: the lesson as the Typst template reads it (`/data.json`), with its story and
+//! teacher's notes as Typst markup (`/body.typ`, `/notes.typ`) and its QR code (`/qr.svg`).
 
 use super::markup;
 use crate::config::Paper;
@@ -118,7 +118,7 @@ impl Lesson {
     }
 }
 
-/// One PDF to make: one lesson, or a booklet of several, in one variant and on one paper.
+/// One sheet to make: a lesson in one variant, on one paper, at one scale.
 pub struct Sheet<'a> {
     /// The document title.
     pub title: String,
@@ -127,55 +127,42 @@ pub struct Sheet<'a> {
     pub variant: Variant,
     pub paper: Paper,
     pub t: &'a Map<String, Value>,
-    /// The lessons with the scale each is set at (1.0, smaller for a student sheet that must fit two pages).
-    pub lessons: Vec<(&'a Lesson, f64)>,
+    pub lesson: &'a Lesson,
+    /// The scale the text is set at: 1.0, smaller for a student sheet that must fit two pages.
+    pub scale: f64,
 }
 
 impl Sheet<'_> {
-    /// The files the template reads: `/data.json`, and per lesson N `/body-N.typ`, `/notes-N.typ`,
-    /// `/qr-N.svg`.
+    /// The files the template reads: `/data.json`, `/body.typ`, `/notes.typ` (when there are notes) and
+    /// `/qr.svg`.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let lessons: Vec<Value> = self
-            .lessons
-            .iter()
-            .enumerate()
-            .map(|(n, (lesson, scale))| {
-                let mut v = serde_json::to_value(lesson).unwrap_or(Value::Null);
-                if let Value::Object(m) = &mut v {
-                    m.insert("scale".into(), (*scale).into());
-                    m.insert("body".into(), format!("/body-{n}.typ").into());
-                    m.insert(
-                        "notes".into(),
-                        if lesson.notes.is_empty() {
-                            Value::Null
-                        } else {
-                            format!("/notes-{n}.typ").into()
-                        },
-                    );
-                    m.insert("qr".into(), format!("/qr-{n}.svg").into());
-                }
-                v
-            })
-            .collect();
         let data = serde_json::json!({
             "title": self.title,
             "site": self.site,
             "lang": self.lang,
             "paper": match self.paper { Paper::A4 => "a4", Paper::Letter => "us-letter" },
             "variant": self.variant,
+            "scale": self.scale,
+            "notes": !self.lesson.notes.is_empty(),
             "t": self.t,
-            "lessons": lessons,
+            "lesson": self.lesson,
         });
-        let mut files = vec![(
-            "/data.json".to_string(),
-            serde_json::to_vec(&data).unwrap_or_default(),
-        )];
-        for (n, (lesson, _)) in self.lessons.iter().enumerate() {
-            files.push((format!("/body-{n}.typ"), lesson.body.clone().into_bytes()));
-            if !lesson.notes.is_empty() {
-                files.push((format!("/notes-{n}.typ"), lesson.notes.clone().into_bytes()));
-            }
-            files.push((format!("/qr-{n}.svg"), lesson.qr.clone().into_bytes()));
+        let mut files = vec![
+            (
+                "/data.json".to_string(),
+                serde_json::to_vec(&data).unwrap_or_default(),
+            ),
+            (
+                "/body.typ".to_string(),
+                self.lesson.body.clone().into_bytes(),
+            ),
+            ("/qr.svg".to_string(), self.lesson.qr.clone().into_bytes()),
+        ];
+        if !self.lesson.notes.is_empty() {
+            files.push((
+                "/notes.typ".to_string(),
+                self.lesson.notes.clone().into_bytes(),
+            ));
         }
         files
     }

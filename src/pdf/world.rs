@@ -21,12 +21,6 @@ pub struct Engine {
     pub fonts_key: String,
 }
 
-/// A compiled PDF and its number of pages.
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
-}
-
 /// A Typst error: its message (with hints) and where in the template it is, as a byte range.
 pub type TypstError = (String, Option<std::ops::Range<usize>>);
 
@@ -128,14 +122,13 @@ impl Engine {
             .collect()
     }
 
-    /// Compiles `template` with `files` (path → bytes; `.typ` files are sources it may include) into a PDF
-    /// whose document id derives from `ident`.
-    pub fn pdf(
+    /// Lays out `template` with `files` (path → bytes; `.typ` files are sources it may include), with every
+    /// cluster's text mapped once.
+    pub fn compile(
         &self,
         template: &str,
         files: Vec<(String, Vec<u8>)>,
-        ident: &str,
-    ) -> Result<Pdf, Vec<TypstError>> {
+    ) -> Result<PagedDocument, Vec<TypstError>> {
         let world = Sheet {
             engine: self,
             main: Source::new(file_id("/main.typ"), template.to_string()),
@@ -144,33 +137,44 @@ impl Engine {
                 .map(|(p, b)| (file_id(&p), Bytes::new(b)))
                 .collect(),
         };
-        let errors = |diags: &[SourceDiagnostic]| -> Vec<TypstError> {
-            diags
-                .iter()
-                .map(|d| {
-                    let mut m = d.message.to_string();
-                    for h in &d.hints {
-                        m.push_str("; ");
-                        m.push_str(&h.v);
-                    }
-                    let range = (d.span.id() == Some(world.main.id()))
-                        .then(|| world.range(d.span))
-                        .flatten();
-                    (m, range)
-                })
-                .collect()
-        };
-        let document: PagedDocument = typst::compile(&world).output.map_err(|e| errors(&e))?;
-        let document = super::text::one_mapping_per_cluster(document);
+        let document: PagedDocument = typst::compile(&world)
+            .output
+            .map_err(|e| errors(&world, &e))?;
+        Ok(super::text::one_mapping_per_cluster(document))
+    }
+
+    /// The PDF of `document`, whose document id derives from `ident`.
+    pub fn export(
+        &self,
+        document: &PagedDocument,
+        ident: &str,
+    ) -> Result<Vec<u8>, Vec<TypstError>> {
         let options = typst_pdf::PdfOptions {
             ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some("kizuna".into())),
             ..typst_pdf::PdfOptions::default()
         };
-        let pages = document.pages().len();
-        let bytes = typst_pdf::pdf(&document, &options).map_err(|e| errors(&e))?;
-        Ok(Pdf { bytes, pages })
+        typst_pdf::pdf(document, &options)
+            .map_err(|e| e.iter().map(|d| (d.message.to_string(), None)).collect())
     }
+}
+
+/// Typst's diagnostics with their hints, and where in the template each is.
+fn errors(world: &Sheet, diags: &[SourceDiagnostic]) -> Vec<TypstError> {
+    diags
+        .iter()
+        .map(|d| {
+            let mut m = d.message.to_string();
+            for h in &d.hints {
+                m.push_str("; ");
+                m.push_str(&h.v);
+            }
+            let range = (d.span.id() == Some(world.main.id()))
+                .then(|| world.range(d.span))
+                .flatten();
+            (m, range)
+        })
+        .collect()
 }
 
 /// Zero-width joiners, variation selectors and the like, which need no glyph of their own.

@@ -58,6 +58,8 @@ pub struct Generated {
     pub assets: Vec<Asset>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, f64)>,
+    /// The lesson booklet PDFs made, by section index.
+    pub booklets: BTreeMap<usize, Vec<crate::pdf::Download>>,
 }
 
 impl Generated {
@@ -76,7 +78,8 @@ impl Generated {
     }
 }
 
-/// One language's way into a built site: its home page and its top-level sections, as (title, site path).
+/// One language's way into a built site: its home page, its top-level sections and its lesson booklets (PDF),
+/// each as (title, site path).
 #[derive(Debug, Clone)]
 pub struct Door {
     pub lang: String,
@@ -84,10 +87,15 @@ pub struct Door {
     pub name: String,
     pub home: String,
     pub sections: Vec<(String, String)>,
+    pub booklets: Vec<(String, String)>,
 }
 
 /// The front doors of every language that has a home page, in the order of `languages`.
-fn doors(site: &Site) -> Vec<Door> {
+fn doors(
+    site: &Site,
+    theme: &Theme,
+    booklets: &BTreeMap<usize, Vec<crate::pdf::Download>>,
+) -> Vec<Door> {
     site.config
         .languages
         .iter()
@@ -103,11 +111,23 @@ fn doors(site: &Site) -> Vec<Door> {
                     )
                 })
                 .collect();
+            let t = crate::render::i18n::Strings::new(&theme.strings, &l.code);
+            let booklets = booklets
+                .iter()
+                .filter(|(s, _)| site.sections[**s].lang == l.code)
+                .flat_map(|(_, list)| list)
+                .map(|d| {
+                    let label = t.get(&format!("booklet_{}", d.variant.name()));
+                    let paper = t.get(&format!("paper_{}", d.paper.name()));
+                    (format!("{label} · {paper}"), d.path.clone())
+                })
+                .collect();
             Some(Door {
                 lang: l.code.clone(),
                 name: l.name.clone(),
                 home: site.sections[home].path.clone(),
                 sections,
+                booklets,
             })
         })
         .collect()
@@ -255,6 +275,7 @@ pub fn run(
         assets: loaded.assets,
         warnings: diagnostics,
         timings,
+        booklets: std::mem::take(&mut pdfs.booklets),
     })
 }
 
@@ -520,7 +541,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     Ok(Report {
         title: g.site.config.title.clone(),
         description: g.site.config.description.clone(),
-        doors: doors(&g.site),
+        doors: doors(&g.site, &g.theme, &g.booklets),
         pages: g.site.pages.len(),
         files: files + g.theme.statics.len() + g.assets.len(),
         warnings: g.warnings,
