@@ -3,7 +3,9 @@
 //! user's: `$KIZUNA_CACHE_DIR`, else `$XDG_CACHE_HOME/kizuna`, else `~/.cache/kizuna` (`%LOCALAPPDATA%`
 //! on Windows), else the temporary folder. Entries unused for 60 days are removed.
 
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 /// How long an unused entry is kept.
@@ -12,10 +14,19 @@ const KEEP: Duration = Duration::from_secs(60 * 24 * 3600);
 /// The first bytes of every entry: a tag, then the scale the sheet was set at and its pages.
 const TAG: &[u8] = b"kizuna-pdf-1 ";
 
-/// A folder of cached PDFs; without one, nothing is cached.
+/// A folder of cached PDFs; without one, nothing is cached. A remembering cache (`kizuna serve`) also keeps the
+/// entries the last build used in memory, so a rebuild reads none from the disk.
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: Option<PathBuf>,
+    memory: Option<Arc<Mutex<Memory>>>,
+}
+
+/// Entries in memory, each with the build that last used it.
+#[derive(Debug, Default)]
+struct Memory {
+    build: u64,
+    entries: HashMap<String, (u64, Entry)>,
 }
 
 /// A cached or freshly made PDF.
@@ -44,12 +55,32 @@ impl Cache {
     pub fn at(dir: impl Into<PathBuf>) -> Cache {
         Cache {
             dir: Some(dir.into()),
+            memory: None,
         }
     }
 
     /// No cache: every PDF is made.
     pub fn none() -> Cache {
-        Cache { dir: None }
+        Cache {
+            dir: None,
+            memory: None,
+        }
+    }
+
+    /// The same cache, also keeping in memory what the last build used.
+    pub fn remembering(self) -> Cache {
+        Cache {
+            memory: Some(Arc::default()),
+            ..self
+        }
+    }
+
+    fn remember(&self, key: &str, entry: &Entry) {
+        if let Some(memory) = &self.memory {
+            let mut m = memory.lock().unwrap_or_else(|e| e.into_inner());
+            let build = m.build;
+            m.entries.insert(key.to_string(), (build, entry.clone()));
+        }
     }
 
     fn path(&self, key: &str) -> Option<PathBuf> {
@@ -63,6 +94,20 @@ impl Cache {
 
     /// The entry under `key`, marked as used.
     pub fn get(&self, key: &str) -> Option<Entry> {
+        if let Some(memory) = &self.memory {
+            let mut m = memory.lock().unwrap_or_else(|e| e.into_inner());
+            let build = m.build;
+            if let Some((used, entry)) = m.entries.get_mut(key) {
+                *used = build;
+                return Some(entry.clone());
+            }
+        }
+        let entry = self.read(key)?;
+        self.remember(key, &entry);
+        Some(entry)
+    }
+
+    fn read(&self, key: &str) -> Option<Entry> {
         let path = self.path(key)?;
         let data = std::fs::read(&path).ok()?;
         let rest = data.strip_prefix(TAG)?;
@@ -82,6 +127,7 @@ impl Cache {
 
     /// Keeps `entry` under `key`. A cache that cannot be written is no error: the PDF is made next time.
     pub fn put(&self, key: &str, entry: &Entry) {
+        self.remember(key, entry);
         let Some(path) = self.path(key) else { return };
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
@@ -97,8 +143,19 @@ impl Cache {
         }
     }
 
-    /// Removes entries unused for [`KEEP`].
+    /// Removes entries unused for [`KEEP`] from the folder, and from memory those the build now ending did not
+    /// use.
     pub fn sweep(&self) {
+        if let Some(memory) = &self.memory {
+            let mut m = memory.lock().unwrap_or_else(|e| e.into_inner());
+            let build = m.build;
+            m.entries.retain(|_, (used, _)| *used == build);
+            m.build += 1;
+            // A `serve` session sweeps the folder once, after its first build.
+            if build > 0 {
+                return;
+            }
+        }
         let Some(dir) = &self.dir else { return };
         let now = SystemTime::now();
         for entry in walkdir::WalkDir::new(dir).min_depth(2).max_depth(2) {
@@ -114,9 +171,44 @@ impl Cache {
             }
         }
     }
+}
 
-    /// The folder, if any.
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(byte: u8) -> Entry {
+        Entry {
+            bytes: vec![byte; 3],
+            scale: 0.9,
+            pages: 2,
+        }
+    }
+
+    #[test]
+    fn entries_round_trip_through_the_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::at(tmp.path());
+        assert!(cache.get("ab12").is_none());
+        cache.put("ab12", &entry(7));
+        let back = Cache::at(tmp.path()).get("ab12").unwrap();
+        assert_eq!((back.bytes, back.scale, back.pages), (vec![7; 3], 0.9, 2));
+        // A damaged entry is a miss, not an error.
+        std::fs::write(tmp.path().join("ab/ab12.pdf"), b"junk").unwrap();
+        assert!(Cache::at(tmp.path()).get("ab12").is_none());
+    }
+
+    #[test]
+    fn a_remembering_cache_keeps_what_the_last_build_used() {
+        let cache = Cache::none().remembering();
+        cache.put("k1", &entry(1));
+        cache.put("k2", &entry(2));
+        cache.sweep();
+        // The next build uses k1 only: k2 is forgotten after it, and k1 after a build that does not use it.
+        assert_eq!(cache.get("k1").unwrap().bytes, vec![1; 3]);
+        cache.sweep();
+        assert!(cache.get("k2").is_none());
+        cache.sweep();
+        assert!(cache.get("k1").is_none());
     }
 }

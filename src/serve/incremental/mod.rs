@@ -143,7 +143,8 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(opts: Options) -> Engine {
+    pub fn new(mut opts: Options) -> Engine {
+        opts.cache = opts.cache.remembering();
         Engine {
             opts,
             configured: None,
