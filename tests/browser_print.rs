@@ -4,6 +4,10 @@
 //! `cargo test --release --features browser-tests --test browser_print`.
 #![cfg(feature = "browser-tests")]
 
+mod common;
+
+use common::copy_dir;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -78,21 +82,6 @@ fn wait_for_tools() {
             "{CHROMIUM}, {PDFINFO} and {PDFTOTEXT} are needed (apt-get install chromium poppler-utils)"
         );
         std::thread::sleep(Duration::from_secs(5));
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if e.file_type().is_file() {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
     }
 }
 

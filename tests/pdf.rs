@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{read, write};
+use common::{copy_dir, read, write};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -78,27 +78,14 @@ fn pdf(out: &Path, rel: &str) -> Vec<u8> {
 
 /// The entries of the PDF cache.
 fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
-    let mut all: Vec<_> = walkdir(cache)
+    let mut all: Vec<_> = walkdir::WalkDir::new(cache)
         .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .collect();
     all.sort();
     all
-}
-
-fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walkdir(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -321,18 +308,6 @@ fn a_broken_template_names_its_line_and_keeps_the_last_site() {
         before,
         pdf(&root.join("public"), "lessons/water/water-student-a4.pdf")
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -47,6 +47,22 @@ pub fn write(root: &Path, rel: &str, text: &str) {
     std::fs::write(p, text).unwrap();
 }
 
+/// Copies the folder `from` to `to`, with everything in it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else if e.file_type().is_file() {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
 /// Runs the kizuna binary with `args`, without colours, and returns what it did.
 pub fn kizuna(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kizuna"))
