@@ -81,92 +81,89 @@ fn make_section(
     let mut diagnostics = Vec::new();
     // The scale each lesson's student sheet fitted at on the last paper: where the next paper starts.
     let mut fitted: BTreeMap<usize, f64> = BTreeMap::new();
-    {
-        let lessons = booklet_lessons(plan, site, s);
-        for variant in Variant::ALL {
-            for &paper in &papers {
-                let jobs: Vec<Job> = lessons
-                    .iter()
-                    .filter_map(|&lesson| {
-                        let download = plan.lessons[&lesson]
-                            .iter()
-                            .find(|d| d.variant == variant && d.paper == paper)?;
-                        let files = sheet(work, site, lesson, download, 1.0).files();
-                        Some(Job {
-                            lesson,
-                            download,
-                            key: key(work, &download.path, &files),
-                        })
-                    })
-                    .collect();
-                let booklet = plan.booklets.get(&s).and_then(|list| {
-                    let download = list
+    let lessons = booklet_lessons(plan, site, s);
+    for variant in Variant::ALL {
+        for &paper in &papers {
+            let jobs: Vec<Job> = lessons
+                .iter()
+                .filter_map(|&lesson| {
+                    let download = plan.lessons[&lesson]
                         .iter()
                         .find(|d| d.variant == variant && d.paper == paper)?;
-                    let parts: Vec<(String, Vec<u8>)> = jobs
-                        .iter()
-                        .map(|j| (j.key.clone(), Vec::new()))
-                        .chain([(site.sections[s].title.clone(), Vec::new())])
-                        .collect();
-                    Some((download, key(work, &download.path, &parts)))
-                });
-                let cached = booklet.as_ref().map(|(_, k)| cache.get(k));
-                let keep = matches!(cached, Some(None));
-                let made: Vec<Result<Made, Diagnostic>> = {
-                    jobs.par_iter()
-                        .map(|job| {
-                            let start = match (variant, fitted.get(&job.lesson)) {
-                                (Variant::Student, Some(&scale)) => scale,
-                                _ => 1.0,
-                            };
-                            made_sheet(work, site, job, cache, keep, start)
-                        })
-                        .collect()
-                };
-                let mut documents = Vec::new();
-                for (job, result) in jobs.iter().zip(made) {
-                    match result {
-                        Ok(made) => {
-                            if variant == Variant::Student {
-                                fitted.insert(job.lesson, made.entry.scale);
-                                if made.entry.pages > STUDENT_PAGES {
-                                    diagnostics.push(too_long(site, job, &made.entry));
-                                }
-                            }
-                            documents.extend(made.document);
-                            files.push((job.download.path.clone(), made.entry.bytes));
-                        }
-                        Err(d) => diagnostics.push(d),
-                    }
-                }
-                // Typst's memo of layouts: keep what the last few groups used (a lesson on the other paper reuses
-                // its paragraphs), not everything laid out so far.
-                typst::comemo::evict(4);
-                let Some((download, booklet_key)) = booklet else {
-                    continue;
-                };
-                let entry = match cached.flatten() {
-                    Some(entry) => entry,
-                    // A sheet that failed is reported already.
-                    None if documents.len() < jobs.len() => continue,
-                    None => match bound(
-                        work,
+                    let files = sheet(work, site, lesson, download, 1.0).files();
+                    Some(Job {
+                        lesson,
                         download,
-                        &booklet_title(work, site, s, variant),
-                        &documents,
-                    ) {
-                        Ok(entry) => {
-                            cache.put(&booklet_key, &entry);
-                            entry
+                        key: key(work, &download.path, &files),
+                    })
+                })
+                .collect();
+            let booklet = plan.booklets.get(&s).and_then(|list| {
+                let download = list
+                    .iter()
+                    .find(|d| d.variant == variant && d.paper == paper)?;
+                let parts: Vec<(String, Vec<u8>)> = jobs
+                    .iter()
+                    .map(|j| (j.key.clone(), Vec::new()))
+                    .chain([(site.sections[s].title.clone(), Vec::new())])
+                    .collect();
+                Some((download, key(work, &download.path, &parts)))
+            });
+            let cached = booklet.as_ref().map(|(_, k)| cache.get(k));
+            let keep = matches!(cached, Some(None));
+            let made: Vec<Result<Made, Diagnostic>> = jobs
+                .par_iter()
+                .map(|job| {
+                    let start = match (variant, fitted.get(&job.lesson)) {
+                        (Variant::Student, Some(&scale)) => scale,
+                        _ => 1.0,
+                    };
+                    made_sheet(work, site, job, cache, keep, start)
+                })
+                .collect();
+            let mut documents = Vec::new();
+            for (job, result) in jobs.iter().zip(made) {
+                match result {
+                    Ok(made) => {
+                        if variant == Variant::Student {
+                            fitted.insert(job.lesson, made.entry.scale);
+                            if made.entry.pages > STUDENT_PAGES {
+                                diagnostics.push(too_long(site, job, &made.entry));
+                            }
                         }
-                        Err(d) => {
-                            diagnostics.push(d);
-                            continue;
-                        }
-                    },
-                };
-                files.push((download.path.clone(), entry.bytes));
+                        documents.extend(made.document);
+                        files.push((job.download.path.clone(), made.entry.bytes));
+                    }
+                    Err(d) => diagnostics.push(d),
+                }
             }
+            // Typst's memo of layouts: keep what the last few groups used (a lesson on the other paper reuses
+            // its paragraphs), not everything laid out so far.
+            typst::comemo::evict(4);
+            let Some((download, booklet_key)) = booklet else {
+                continue;
+            };
+            let entry = match cached.flatten() {
+                Some(entry) => entry,
+                // A sheet that failed is reported already.
+                None if documents.len() < jobs.len() => continue,
+                None => match bound(
+                    work,
+                    download,
+                    &booklet_title(work, site, s, variant),
+                    &documents,
+                ) {
+                    Ok(entry) => {
+                        cache.put(&booklet_key, &entry);
+                        entry
+                    }
+                    Err(d) => {
+                        diagnostics.push(d);
+                        continue;
+                    }
+                },
+            };
+            files.push((download.path.clone(), entry.bytes));
         }
     }
     (files, diagnostics)

@@ -29,7 +29,7 @@ use crate::theme::Theme;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sheet::Lesson;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use world::Engine;
 
 /// The template every PDF is set with, in the theme's `pdf/` folder.
@@ -148,24 +148,31 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a s
         }
         text
     };
+    // Each lesson's characters no font covers: with the theme's fonts, then, for the lessons those miss, with
+    // a CJK font from the machine too.
     let mut engine = Engine::shared(theme, false);
-    if lessons
+    let mut uncovered: BTreeMap<usize, BTreeSet<char>> = lessons
         .iter()
-        .any(|(i, l)| !engine.uncovered(&text_of(*i, l)).is_empty())
-    {
+        .map(|(&i, l)| (i, engine.uncovered(&text_of(i, l))))
+        .filter(|(_, chars)| !chars.is_empty())
+        .collect();
+    if !uncovered.is_empty() {
         engine = Engine::shared(theme, true);
+        uncovered = uncovered
+            .into_keys()
+            .map(|i| (i, engine.uncovered(&text_of(i, &lessons[&i]))))
+            .filter(|(_, chars)| !chars.is_empty())
+            .collect();
     }
     let mut plan = Plan::default();
     // Lessons no font covers, by language: (files, characters).
-    let mut missing: BTreeMap<&str, (Vec<&std::path::Path>, std::collections::BTreeSet<char>)> =
-        BTreeMap::new();
-    for (&i, lesson) in &lessons {
+    let mut missing: BTreeMap<&str, (Vec<&std::path::Path>, BTreeSet<char>)> = BTreeMap::new();
+    for &i in lessons.keys() {
         let page = &site.pages[i];
-        let uncovered = engine.uncovered(&text_of(i, lesson));
-        if !uncovered.is_empty() {
+        if let Some(chars) = uncovered.remove(&i) {
             let entry = missing.entry(page.doc.lang.as_str()).or_default();
             entry.0.push(&page.doc.file);
-            entry.1.extend(uncovered);
+            entry.1.extend(chars);
             continue;
         }
         let stem = format!("{}{}", page.path, last_segment(&page.path, "lesson"));
@@ -226,7 +233,7 @@ fn downloads(papers: &[Paper], stem: &str) -> Vec<Download> {
 }
 
 /// What to install for characters no font covers.
-fn font_hint(chars: &std::collections::BTreeSet<char>, theme: &str) -> String {
+fn font_hint(chars: &BTreeSet<char>, theme: &str) -> String {
     let cjk = chars.iter().any(|&c| {
         matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{FF00}'..='\u{FFEF}')
     });
