@@ -282,6 +282,24 @@ fn every_student_sheet_fits_two_pages_and_reports_its_size() {
     assert!(median < 150 * 1024, "median {median} bytes");
 }
 
+/// Every sheet is laid out once and set on each paper: an A4 copy and a Letter copy of it have the same pages, so
+/// "page 2, question 3" means the same in a class with both.
+#[test]
+fn a4_and_letter_copies_have_the_same_pages() {
+    let b = built();
+    for l in lessons() {
+        for variant in ["student", "teacher"] {
+            let [a4, letter] = PAPERS.map(|paper| {
+                let pdf = b.out.join(format!("{}-{variant}-{paper}.pdf", l.stem));
+                poppler("pdftotext", &["-enc", "UTF-8", "-layout"], &pdf)
+            });
+            let pages = |text: &str| text.split('\u{c}').map(squeeze).collect::<Vec<_>>();
+            assert!(a4.split('\u{c}').count() >= 2, "{}: {a4}", l.file);
+            assert_eq!(pages(&a4), pages(&letter), "{} ({variant})", l.file);
+        }
+    }
+}
+
 #[test]
 fn each_language_has_its_booklets_with_every_lesson() {
     let b = built();

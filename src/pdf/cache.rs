@@ -84,12 +84,7 @@ impl Cache {
     }
 
     fn path(&self, key: &str) -> Option<PathBuf> {
-        Some(
-            self.dir
-                .as_ref()?
-                .join(&key[..2])
-                .join(format!("{key}.pdf")),
-        )
+        Some(self.dir.as_ref()?.join(format!("{key}.pdf")))
     }
 
     /// The entry under `key`, marked as used.
@@ -128,8 +123,9 @@ impl Cache {
     /// Keeps `entry` under `key`. A cache that cannot be written is no error: the PDF is made next time.
     pub fn put(&self, key: &str, entry: &Entry) {
         self.remember(key, entry);
-        let Some(path) = self.path(key) else { return };
-        let Some(dir) = path.parent() else { return };
+        let (Some(path), Some(dir)) = (self.path(key), &self.dir) else {
+            return;
+        };
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
@@ -158,7 +154,7 @@ impl Cache {
         }
         let Some(dir) = &self.dir else { return };
         let now = SystemTime::now();
-        for entry in walkdir::WalkDir::new(dir).min_depth(2).max_depth(2) {
+        for entry in walkdir::WalkDir::new(dir).min_depth(1) {
             let Ok(entry) = entry else { continue };
             let old = entry
                 .metadata()
@@ -194,7 +190,7 @@ mod tests {
         let back = Cache::at(tmp.path()).get("ab12").unwrap();
         assert_eq!((back.bytes, back.scale, back.pages), (vec![7; 3], 0.9, 2));
         // A damaged entry is a miss, not an error.
-        std::fs::write(tmp.path().join("ab/ab12.pdf"), b"junk").unwrap();
+        std::fs::write(tmp.path().join("ab12.pdf"), b"junk").unwrap();
         assert!(Cache::at(tmp.path()).get("ab12").is_none());
     }
 

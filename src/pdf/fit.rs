@@ -11,12 +11,17 @@ pub const MIN_SCALE: f64 = 0.84;
 /// Pages a student sheet may take.
 pub const STUDENT_PAGES: usize = 2;
 
+/// The width and height of `paper`, in mm.
+pub fn paper_size(paper: Paper) -> (f64, f64) {
+    match paper {
+        Paper::A4 => (210.0, 297.0),
+        Paper::Letter => (215.9, 279.4),
+    }
+}
+
 /// The height of the template's text area on `paper`, in mm (15 mm above, 16 mm below).
 pub fn body_height(paper: Paper) -> f64 {
-    match paper {
-        Paper::A4 => 297.0 - 31.0,
-        Paper::Letter => 279.4 - 31.0,
-    }
+    paper_size(paper).1 - 31.0
 }
 
 /// How many pages of text a document holds: its full pages, and how far down the last one its text reaches

@@ -1,9 +1,10 @@
 //! Making the planned PDFs: each sheet from the cache or laid out, a section's booklets bound from its sheets.
 
 use super::cache::{Cache, Entry};
-use super::fit::{body_height, pages_used, MIN_SCALE, STUDENT_PAGES};
+use super::fit::{body_height, pages_used, paper_size, MIN_SCALE, STUDENT_PAGES};
 use super::sheet::{Sheet, Variant};
 use super::{world, Download, Plan, Work};
+use crate::config::Paper;
 use crate::content::schema::KindData;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fingerprint::Fnv;
@@ -11,28 +12,27 @@ use crate::render::OutputFile;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use typst::layout::{Abs, Axes, FixedAlignment, Size};
 use typst_layout::PagedDocument;
 
-/// One lesson sheet to make.
+/// One lesson sheet in one variant, to make on every paper.
 struct Job<'a> {
     /// Lesson page index.
     lesson: usize,
-    download: &'a Download,
-    /// Its cache key.
-    key: String,
+    /// Its PDFs, one per paper in the order of `papers`, each with its cache key.
+    pdfs: Vec<(&'a Download, String)>,
 }
 
-/// A made sheet: the cached entry, and its layout when a booklet still needs it.
+/// A made sheet: its entries, one per paper, and its layouts on each paper when a booklet still needs them.
 struct Made {
-    entry: Entry,
-    document: Option<PagedDocument>,
+    entries: Vec<Entry>,
+    documents: Vec<PagedDocument>,
 }
 
 /// Makes the planned PDFs, from `cache` where nothing they are made from changed. They are made a section's
-/// lessons in one variant and on one paper at a time, in parallel, and that booklet is bound from their pages
-/// (each lesson starting on an odd page) before the next group, so that at most one group's layouts are held.
-/// Template errors are errors; a student sheet that does not fit two pages is a warning.
+/// lessons in one variant at a time, in parallel, and that variant's booklets are bound from their pages (each
+/// lesson starting on an odd page) before the next, so that at most one variant's layouts are held. Template
+/// errors are errors; a student sheet that does not fit two pages is a warning.
 pub fn make(plan: &Plan, site: &Site, cache: &Cache) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let Some(work) = &plan.work else {
         return (Vec::new(), Vec::new());
@@ -44,7 +44,7 @@ pub fn make(plan: &Plan, site: &Site, cache: &Cache) -> (Vec<OutputFile>, Vec<Di
         .collect::<std::collections::BTreeSet<usize>>()
         .into_iter()
         .collect();
-    // Sections in parallel, each one group after the other.
+    // Sections in parallel, each one variant after the other.
     let made: Vec<(Vec<OutputFile>, Vec<Diagnostic>)> = pool().install(|| {
         sections
             .par_iter()
@@ -63,8 +63,8 @@ pub fn make(plan: &Plan, site: &Site, cache: &Cache) -> (Vec<OutputFile>, Vec<Di
     (files, diagnostics)
 }
 
-/// The PDFs of section `s`'s lessons: one variant on one paper at a time, in parallel, and that booklet bound
-/// from their pages before the next.
+/// The PDFs of section `s`'s lessons: one variant at a time, each sheet laid out once for every paper, and
+/// that variant's booklets bound from their pages before the next.
 fn make_section(
     plan: &Plan,
     work: &Work,
@@ -72,86 +72,85 @@ fn make_section(
     cache: &Cache,
     s: usize,
 ) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    // The paper with the shortest page first: a student sheet that fits it fits the others at the same scale,
-    // so every paper's sheet is set alike, and Typst lays out each paragraph once for all of them.
-    let mut papers = site.config.pdf.papers.clone();
-    papers.sort_by(|a, b| body_height(*a).total_cmp(&body_height(*b)));
-    papers.dedup();
+    let papers = papers(site);
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    // The scale each lesson's student sheet fitted at on the last paper: where the next paper starts.
-    let mut fitted: BTreeMap<usize, f64> = BTreeMap::new();
     let lessons = booklet_lessons(plan, site, s);
     for variant in Variant::ALL {
-        for &paper in &papers {
-            let jobs: Vec<Job> = lessons
-                .iter()
-                .filter_map(|&lesson| {
-                    let download = plan.lessons[&lesson]
-                        .iter()
-                        .find(|d| d.variant == variant && d.paper == paper)?;
-                    let files = sheet(work, site, lesson, download, 1.0).files();
-                    Some(Job {
-                        lesson,
-                        download,
-                        key: key(work, &download.path, &files),
+        let jobs: Vec<Job> = lessons
+            .iter()
+            .filter_map(|&lesson| {
+                let files = sheet(work, site, lesson, variant, papers[0], 1.0).files();
+                let pdfs: Vec<(&Download, String)> = papers
+                    .iter()
+                    .filter_map(|&paper| {
+                        plan.lessons[&lesson]
+                            .iter()
+                            .find(|d| d.variant == variant && d.paper == paper)
                     })
-                })
-                .collect();
-            let booklet = plan.booklets.get(&s).and_then(|list| {
-                let download = list
+                    .map(|d| (d, key(work, &d.path, &files)))
+                    .collect();
+                (pdfs.len() == papers.len()).then_some(Job { lesson, pdfs })
+            })
+            .collect();
+        // Each paper's booklet: the download, its key (from its sheets' keys) and its cached entry.
+        let booklets: Vec<(&Download, String, Option<Entry>)> = papers
+            .iter()
+            .enumerate()
+            .filter_map(|(n, &paper)| {
+                let download = plan
+                    .booklets
+                    .get(&s)?
                     .iter()
                     .find(|d| d.variant == variant && d.paper == paper)?;
                 let parts: Vec<(String, Vec<u8>)> = jobs
                     .iter()
-                    .map(|j| (j.key.clone(), Vec::new()))
+                    .map(|j| (j.pdfs[n].1.clone(), Vec::new()))
                     .chain([(site.sections[s].title.clone(), Vec::new())])
                     .collect();
-                Some((download, key(work, &download.path, &parts)))
-            });
-            let cached = booklet.as_ref().map(|(_, k)| cache.get(k));
-            let keep = matches!(cached, Some(None));
-            let made: Vec<Result<Made, Diagnostic>> = jobs
-                .par_iter()
-                .map(|job| {
-                    let start = match (variant, fitted.get(&job.lesson)) {
-                        (Variant::Student, Some(&scale)) => scale,
-                        _ => 1.0,
-                    };
-                    made_sheet(work, site, job, cache, keep, start)
-                })
-                .collect();
-            let mut documents = Vec::new();
-            for (job, result) in jobs.iter().zip(made) {
-                match result {
-                    Ok(made) => {
-                        if variant == Variant::Student {
-                            fitted.insert(job.lesson, made.entry.scale);
-                            if made.entry.pages > STUDENT_PAGES {
-                                diagnostics.push(too_long(site, job, &made.entry));
-                            }
-                        }
-                        documents.extend(made.document);
-                        files.push((job.download.path.clone(), made.entry.bytes));
+                let key = key(work, &download.path, &parts);
+                let cached = cache.get(&key);
+                Some((download, key, cached))
+            })
+            .collect();
+        let keep = booklets.iter().any(|(_, _, cached)| cached.is_none());
+        let made: Vec<Result<Made, Diagnostic>> = jobs
+            .par_iter()
+            .map(|job| made_sheet(work, site, job, variant, cache, keep))
+            .collect();
+        let mut documents: Vec<Vec<PagedDocument>> = vec![Vec::new(); papers.len()];
+        let mut complete = true;
+        for (job, result) in jobs.iter().zip(made) {
+            match result {
+                Ok(made) => {
+                    if variant == Variant::Student && made.entries[0].pages > STUDENT_PAGES {
+                        diagnostics.push(too_long(site, job, &made.entries[0]));
                     }
-                    Err(d) => diagnostics.push(d),
+                    for (n, document) in made.documents.into_iter().enumerate() {
+                        documents[n].push(document);
+                    }
+                    for ((download, _), entry) in job.pdfs.iter().zip(made.entries) {
+                        files.push((download.path.clone(), entry.bytes));
+                    }
+                }
+                Err(d) => {
+                    diagnostics.push(d);
+                    complete = false;
                 }
             }
-            // Typst's memo of layouts: keep what the last few groups used (a lesson on the other paper reuses
-            // its paragraphs), not everything laid out so far.
-            typst::comemo::evict(4);
-            let Some((download, booklet_key)) = booklet else {
-                continue;
-            };
-            let entry = match cached.flatten() {
+        }
+        // Typst's memo of layouts: keep what the last few variants used, not everything laid out so far.
+        typst::comemo::evict(4);
+        for (n, (download, booklet_key, cached)) in booklets.into_iter().enumerate() {
+            let entry = match cached {
                 Some(entry) => entry,
                 // A sheet that failed is reported already.
-                None if documents.len() < jobs.len() => continue,
+                None if !complete => continue,
                 None => match bound(
                     work,
                     download,
                     &booklet_title(work, site, s, variant),
-                    &documents,
+                    &documents[n],
                 ) {
                     Ok(entry) => {
                         cache.put(&booklet_key, &entry);
@@ -167,6 +166,16 @@ fn make_section(
         }
     }
     (files, diagnostics)
+}
+
+/// The papers PDFs are made on, the one with the shortest page first: every sheet is laid out once, on that
+/// paper, and set on the others with its text area centred, so that a sheet has the same pages on every paper
+/// (and a student sheet that fits two pages of it fits two of any).
+fn papers(site: &Site) -> Vec<Paper> {
+    let mut papers = site.config.pdf.papers.clone();
+    papers.sort_by(|a, b| body_height(*a).total_cmp(&body_height(*b)));
+    papers.dedup();
+    papers
 }
 
 /// A booklet's document title: the section's, and for teachers "Teacher copy" in its language.
@@ -206,9 +215,8 @@ fn too_long(site: &Site, job: &Job, entry: &Entry) -> Diagnostic {
     Diagnostic::warning(
         Code::PdfTooLong,
         format!(
-            "the student sheet takes {} pages on {} even set at {:.0}% size",
+            "the student sheet takes {} pages even set at {:.0}% size",
             entry.pages,
-            job.download.paper.name(),
             entry.scale * 100.0
         ),
     )
@@ -277,90 +285,129 @@ fn pool() -> &'static rayon::ThreadPool {
     })
 }
 
-/// The sheet of `lesson` for `download` at `scale`.
+/// The sheet of `lesson` in `variant` on `paper` at `scale`.
 fn sheet<'a>(
     work: &'a Work,
     site: &'a Site,
     lesson: usize,
-    download: &Download,
+    variant: Variant,
+    paper: Paper,
     scale: f64,
 ) -> Sheet<'a> {
     let page = &site.pages[lesson];
     let t = work.strings.get(&page.doc.lang).unwrap_or(&work.no_strings);
     let title = &work.lessons[&lesson].title;
     Sheet {
-        title: match download.variant {
+        title: match variant {
             Variant::Student => title.clone(),
             Variant::Teacher => format!("{title} — {}", teacher_copy(work, &page.doc.lang)),
         },
         site: &site.config.title,
         lang: page.doc.content_lang(),
-        variant: download.variant,
-        paper: download.paper,
+        variant,
+        paper,
         t,
         lesson: &work.lessons[&lesson],
         scale,
     }
 }
 
-/// One sheet, from the cache or laid out — a student sheet from scale `start`, again smaller until it fits two
-/// pages. With `keep`, its layout is returned for a booklet (a cached sheet is laid out again at its scale).
+/// One sheet on every paper, from the cache or laid out once — a student sheet smaller until it fits two
+/// pages — and set on each paper. With `keep`, its layouts are returned for the booklets (a cached sheet is laid
+/// out again at its scale).
 fn made_sheet(
     work: &Work,
     site: &Site,
     job: &Job,
+    variant: Variant,
     cache: &Cache,
     keep: bool,
-    start: f64,
 ) -> Result<Made, Diagnostic> {
-    let d = job.download;
+    let layout_paper = job.pdfs[0].0.paper;
     let layout = |scale: f64| {
         work.engine
             .compile(
                 &work.template.1,
-                sheet(work, site, job.lesson, d, scale).files(),
+                sheet(work, site, job.lesson, variant, layout_paper, scale).files(),
             )
             .map_err(|errors| template_error(work, site, job, errors))
     };
-    if let Some(entry) = cache.get(&job.key) {
-        let document = if keep {
-            Some(layout(entry.scale)?)
-        } else {
-            None
-        };
-        return Ok(Made { entry, document });
+    let cached: Vec<Option<Entry>> = job.pdfs.iter().map(|(_, k)| cache.get(k)).collect();
+    if !keep && cached.iter().all(Option::is_some) {
+        return Ok(Made {
+            entries: cached.into_iter().flatten().collect(),
+            documents: Vec::new(),
+        });
     }
-    let mut scale = if d.variant == Variant::Student {
-        ((start * 100.0).floor() / 100.0).clamp(MIN_SCALE, 1.0)
-    } else {
-        1.0
+    let (document, scale) = match cached.iter().flatten().next() {
+        Some(entry) => (layout(entry.scale)?, entry.scale),
+        None if variant == Variant::Student => fitted(layout)?,
+        None => (layout(1.0)?, 1.0),
     };
-    let mut document = layout(scale)?;
-    if d.variant == Variant::Student {
-        while document.pages().len() > STUDENT_PAGES && scale > MIN_SCALE {
-            // The room the sheet needs, in pages, tells how much smaller to set it: text area shrinks with the
-            // square of the scale. Aim a little under, then step down until it fits.
-            let need = pages_used(&document);
-            let guess = scale * (STUDENT_PAGES as f64 / need).sqrt() * 0.98;
-            scale = (guess.min(scale - 0.02) * 100.0).floor() / 100.0;
-            scale = scale.max(MIN_SCALE);
-            document = layout(scale)?;
+    let mut made = Made {
+        entries: Vec::new(),
+        documents: Vec::new(),
+    };
+    for ((download, key), cached) in job.pdfs.iter().zip(cached) {
+        let document = on_paper(&document, download.paper);
+        let entry = match cached {
+            Some(entry) => entry,
+            None => {
+                let entry = Entry {
+                    bytes: work
+                        .engine
+                        .export(&document, &download.path)
+                        .map_err(|errors| template_error(work, site, job, errors))?,
+                    scale,
+                    pages: document.pages().len(),
+                };
+                cache.put(key, &entry);
+                entry
+            }
+        };
+        made.entries.push(entry);
+        if keep {
+            made.documents.push(document);
         }
     }
-    let bytes = work
-        .engine
-        .export(&document, &d.path)
-        .map_err(|errors| template_error(work, site, job, errors))?;
-    let entry = Entry {
-        bytes,
-        scale,
-        pages: document.pages().len(),
-    };
-    cache.put(&job.key, &entry);
-    Ok(Made {
-        entry,
-        document: keep.then_some(document),
-    })
+    Ok(made)
+}
+
+/// A student sheet laid out at full size, and again smaller until it fits two pages (or reaches the smallest
+/// scale), with the scale it was set at.
+fn fitted<E>(layout: impl Fn(f64) -> Result<PagedDocument, E>) -> Result<(PagedDocument, f64), E> {
+    let mut scale = 1.0;
+    let mut document = layout(scale)?;
+    while document.pages().len() > STUDENT_PAGES && scale > MIN_SCALE {
+        // The room the sheet needs, in pages, tells how much smaller to set it: text area shrinks with the
+        // square of the scale. Aim a little under, then step down until it fits.
+        let need = pages_used(&document);
+        let guess = scale * (STUDENT_PAGES as f64 / need).sqrt() * 0.98;
+        scale = ((guess.min(scale - 0.02) * 100.0).floor() / 100.0).max(MIN_SCALE);
+        document = layout(scale)?;
+    }
+    Ok((document, scale))
+}
+
+/// `document` on `paper`: each page the paper's size, with the layout centred on it.
+fn on_paper(document: &PagedDocument, paper: Paper) -> PagedDocument {
+    let (width, height) = paper_size(paper);
+    let size = Size::new(Abs::mm(width), Abs::mm(height));
+    if document.pages().iter().all(|p| p.frame.size() == size) {
+        return document.clone();
+    }
+    let pages = document
+        .pages()
+        .iter()
+        .map(|page| {
+            let mut page = page.clone();
+            page.frame.resize(size, Axes::splat(FixedAlignment::Center));
+            page
+        })
+        .collect();
+    let mut document = document.clone();
+    let info = document.info_mut().clone();
+    PagedDocument::new(pages, info)
 }
 
 /// The cache key of a PDF: kizuna's version and PDF code, the fonts, the template, the output path (its
@@ -413,7 +460,7 @@ fn template_error(
         .spanning(text[range.clone()].chars().count().min(80))
         .hint(format!(
             "fix the template; it failed while making {}",
-            job.download.path
+            job.pdfs[0].0.path
         )),
         None => Diagnostic::error(
             Code::Internal,
