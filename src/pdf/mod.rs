@@ -26,6 +26,7 @@ use crate::content::schema::Kind;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::site::Site;
 use crate::theme::Theme;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use sheet::Lesson;
@@ -109,7 +110,7 @@ const STRING_KEYS: &[&str] = &[
 ];
 
 /// Decides the PDFs of `site`; `markdown(i)` is lesson page `i`'s body.
-pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a str) -> Plan {
+pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a str + Sync) -> Plan {
     let settings = &site.config.pdf;
     let Some(template) = theme.pdf_templates.get(TEMPLATE) else {
         return Plan::default();
@@ -135,7 +136,7 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a s
     let empty = Map::new();
     let t_of = |lang: &str| strings.get(lang).unwrap_or(&empty);
     let lessons: BTreeMap<usize, Lesson> = indices
-        .iter()
+        .par_iter()
         .filter_map(|&i| {
             Lesson::of_page(site, i, markdown(i), t_of(&site.pages[i].doc.lang)).map(|l| (i, l))
         })
@@ -152,7 +153,7 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a s
     // a CJK font from the machine too.
     let mut engine = Engine::shared(theme, false);
     let mut uncovered: BTreeMap<usize, BTreeSet<char>> = lessons
-        .iter()
+        .par_iter()
         .map(|(&i, l)| (i, engine.uncovered(&text_of(i, l))))
         .filter(|(_, chars)| !chars.is_empty())
         .collect();

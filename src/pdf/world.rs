@@ -111,7 +111,9 @@ impl Engine {
 
     /// The characters of `text` that no font has (spaces and controls aside).
     pub fn uncovered(&self, text: &str) -> std::collections::BTreeSet<char> {
-        text.chars()
+        let distinct: std::collections::HashSet<char> = text.chars().collect();
+        distinct
+            .into_iter()
             .filter(|c| !c.is_whitespace() && !c.is_control() && !is_format(*c))
             .filter(|c| {
                 !self

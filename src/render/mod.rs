@@ -303,6 +303,11 @@ pub fn derived(
     timeline::render(site, bodies, langs, templates)
 }
 
+/// Whether the site has pages derived from many documents at once (see [`derived`]).
+pub fn derives(site: &Site, templates: &Templates) -> bool {
+    timeline::exists(site, templates)
+}
+
 /// Every templated output of the site, in a stable order.
 pub fn jobs(site: &Site, templates: &Templates) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();

@@ -34,6 +34,11 @@ pub fn dir(site: &Site) -> Option<String> {
         .map(|s| s.dir.clone())
 }
 
+/// Whether the site has a timeline to render.
+pub fn exists(site: &Site, templates: &Templates) -> bool {
+    templates.has(TEMPLATE) && dir(site).is_some()
+}
+
 /// Whether the timeline replaces the plain list of section `s` (all its languages).
 pub fn replaces(site: &Site, s: usize, templates: &Templates) -> bool {
     templates.has(TEMPLATE) && dir(site).as_deref() == Some(site.sections[s].dir.as_str())

@@ -125,6 +125,7 @@ pub fn run(opts: &ServeOptions) -> ExitCode {
     };
     let mut engine = Engine::new(site_opts);
     rebuild(&mut engine, &shared, &Changes::everything());
+    refresh_pdfs(&mut engine, &shared);
     refresh_search(&mut engine, &shared);
     {
         let shared = shared.clone();
@@ -159,8 +160,9 @@ fn builder(
     rx: Receiver<Changes>,
     mut watcher: Option<notify::RecommendedWatcher>,
 ) {
-    // The search index takes seconds on a big site: it is written on its own thread once edits pause, after
-    // the changed pages are already served, and served when it is ready unless a newer build came meanwhile.
+    // Lesson PDFs and the search index take a second or more: once edits pause, after the changed pages are
+    // already served, the PDFs are made, then the index is written on its own thread and served when it is
+    // ready unless a newer build came meanwhile.
     let (index_tx, index_rx) = mpsc::channel::<(u64, IndexResult)>();
     let mut indexing = false;
     loop {
@@ -168,12 +170,18 @@ fn builder(
             indexing = false;
             serve_search(&mut engine, &shared, generation, files);
         }
-        let wait = if indexing { INDEX_POLL } else { SEARCH_QUIET };
-        let first = if engine.search_pending() || indexing {
+        let wait = if indexing && !engine.pdfs_pending() {
+            INDEX_POLL
+        } else {
+            SETTLE
+        };
+        let first = if engine.pdfs_pending() || engine.search_pending() || indexing {
             match rx.recv_timeout(wait) {
                 Ok(c) => c,
                 Err(RecvTimeoutError::Timeout) => {
-                    if !indexing {
+                    if engine.pdfs_pending() {
+                        refresh_pdfs(&mut engine, &shared);
+                    } else if !indexing {
                         if let Some((generation, docs)) = engine.take_search() {
                             indexing = true;
                             let tx = index_tx.clone();
@@ -217,8 +225,8 @@ fn builder(
 /// A search index built on another thread, or why it could not be.
 type IndexResult = Result<Vec<crate::render::OutputFile>, crate::search::SearchError>;
 
-/// How long edits must pause before the search index is rebuilt.
-const SEARCH_QUIET: Duration = Duration::from_millis(400);
+/// How long edits must pause before lesson PDFs are made and the search index is rebuilt.
+const SETTLE: Duration = Duration::from_millis(400);
 
 /// How often the builder looks for a finished search index while one is being written.
 const INDEX_POLL: Duration = Duration::from_millis(50);
@@ -263,11 +271,6 @@ fn rebuild(engine: &mut Engine, shared: &Shared, changes: &Changes) {
                 eprintln!("rebuilt in {ms:.0} ms: nothing changed");
                 return;
             }
-            let served = Arc::new(engine.served().clone());
-            if let Ok(mut s) = shared.served.write() {
-                *s = served;
-            }
-            let build = shared.build.fetch_add(1, Ordering::SeqCst) + 1;
             eprintln!(
                 "rebuilt in {ms:.0} ms: rendered {} of {} templated files{}, {} file(s) changed",
                 r.rendered,
@@ -275,30 +278,72 @@ fn rebuild(engine: &mut Engine, shared: &Shared, changes: &Changes) {
                 if r.full { " (full)" } else { "" },
                 r.changed.len()
             );
-            let paths: Vec<&String> = r.changed.iter().take(5000).collect();
-            shared.broadcast(
-                "reload",
-                &serde_json::json!({ "build": build, "paths": paths, "all": r.changed.len() > paths.len() }),
-            );
+            publish(engine, shared, &r.changed);
         }
         Err(diagnostics) => {
-            print_all(&diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "the rebuild failed ({errors} error(s)) after {ms:.0} ms; still serving the last good site"
-            );
-            let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-            let html = escape(&text.join("\n"));
-            if let Ok(mut e) = shared.error.write() {
-                *e = Some(html.clone());
-            }
-            let build = shared.build.load(Ordering::SeqCst);
-            shared.broadcast(
-                "diagnostics",
-                &serde_json::json!({ "build": build, "html": html }),
+            fail(
+                shared,
+                &diagnostics,
+                &format!("the rebuild failed ({errors} error(s)) after {ms:.0} ms"),
             );
         }
     }
+}
+
+/// Makes and serves the lesson PDFs of the last good build. A broken PDF template shows in the overlay as a
+/// failed rebuild does, and the PDFs served before stay.
+fn refresh_pdfs(engine: &mut Engine, shared: &Shared) {
+    let clock = Instant::now();
+    let result = engine.refresh_pdfs();
+    let ms = clock.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok((changed, warnings)) => {
+            print_all(&warnings);
+            if !changed.is_empty() {
+                eprintln!(
+                    "lesson PDFs made in {ms:.0} ms: {} file(s) changed",
+                    changed.len()
+                );
+                publish(engine, shared, &changed);
+            }
+        }
+        Err(diagnostics) => fail(
+            shared,
+            &diagnostics,
+            &format!("the lesson PDFs failed after {ms:.0} ms"),
+        ),
+    }
+}
+
+/// Serves the engine's site and tells open tabs which paths changed.
+fn publish(engine: &Engine, shared: &Shared, changed: &[String]) {
+    let served = Arc::new(engine.served().clone());
+    if let Ok(mut s) = shared.served.write() {
+        *s = served;
+    }
+    let build = shared.build.fetch_add(1, Ordering::SeqCst) + 1;
+    let paths: Vec<&String> = changed.iter().take(5000).collect();
+    shared.broadcast(
+        "reload",
+        &serde_json::json!({ "build": build, "paths": paths, "all": changed.len() > paths.len() }),
+    );
+}
+
+/// Reports a failed stage in the terminal and the browser's overlay; the last good site stays served.
+fn fail(shared: &Shared, diagnostics: &[Diagnostic], what: &str) {
+    print_all(diagnostics);
+    eprintln!("{what}; still serving the last good site");
+    let text: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    let html = escape(&text.join("\n"));
+    if let Ok(mut e) = shared.error.write() {
+        *e = Some(html.clone());
+    }
+    let build = shared.build.load(Ordering::SeqCst);
+    shared.broadcast(
+        "diagnostics",
+        &serde_json::json!({ "build": build, "html": html }),
+    );
 }
 
 fn print_all(diagnostics: &[Diagnostic]) {

@@ -9,8 +9,10 @@
 //! - render: only the outputs a change can reach — the page, its translations (language switchers), pages it
 //!   refers to and pages referring to it (backlinks), its section's and tags' list pages (only the pagination
 //!   pages that moved when the order is otherwise unchanged), and lesson print views. Feeds, the sitemap and
-//!   aliases are regenerated whole. A new or changed section tree, or a config, theme or template change,
-//!   renders everything.
+//!   aliases are regenerated whole; the timelines when what they show changed (every page's summary, the
+//!   translations, the sections). A new or changed section tree, or a config, theme or template change,
+//!   renders everything;
+//! - lesson PDFs and the search index: made after the changed pages are served, once edits pause.
 //!
 //! The result is byte-identical to a full build (the tests compare them after each kind of edit).
 
@@ -32,7 +34,10 @@ mod reach;
 #[cfg(test)]
 mod tests;
 
-use reach::{footprint, signature, Reach, Recorder};
+use reach::{derived_key, footprint, signature, Reach, Recorder};
+
+/// Generated files and what making them reported.
+type Derived = (Vec<render::OutputFile>, Vec<Diagnostic>);
 
 /// Bytes of one output file, shared with the HTTP threads.
 pub type Bytes = Arc<Vec<u8>>;
@@ -110,7 +115,21 @@ struct Footprint {
     /// (lang, tag) → pages' rels in order.
     tags: HashMap<(String, String), Vec<String>>,
     /// Everything about the section tree that every page shows (navigation, language links).
-    shape: Vec<(String, String, String, String, bool, i64, usize)>,
+    shape: Vec<SectionShape>,
+}
+
+/// What every page shows of a section: its entry in the menu (named by the kind of its first page where it is
+/// not translated) and in the language links.
+#[derive(PartialEq)]
+struct SectionShape {
+    dir: String,
+    lang: String,
+    path: String,
+    title: String,
+    listed: bool,
+    kind: Option<Kind>,
+    weight: i64,
+    paginate_by: usize,
 }
 
 /// Keeps the stages' results between rebuilds.
@@ -136,6 +155,11 @@ pub struct Engine {
     /// The documents of the last good build, while its search index is not yet written: the index takes
     /// seconds on a big site, so it is refreshed after the changed pages are served (see [`Engine::refresh_search`]).
     search_pending: Option<Vec<crate::search::SearchDoc>>,
+    /// The lesson PDFs of the last good build, while they are not yet made: an edited lesson's sheets and its
+    /// language's booklets take a second, so its page is served first (see [`Engine::refresh_pdfs`]).
+    pdfs_pending: Option<crate::pdf::Plan>,
+    /// The derived pages (timelines) of the last good build, under the hash of what they were made from.
+    derived: Option<(u64, Derived)>,
     /// Counts good builds, so that an index made for an older build is not served over a newer one's.
     generation: u64,
     /// Each content file's last commit, read again on every full rebuild.
@@ -160,6 +184,8 @@ impl Engine {
             footprint: None,
             served: Served::default(),
             search_pending: None,
+            pdfs_pending: None,
+            derived: None,
             generation: 0,
             history: crate::history::History::default(),
         }
@@ -284,6 +310,8 @@ impl Engine {
     }
 
     fn build(&mut self, statics_changed: bool) -> Result<Rebuilt, Vec<Diagnostic>> {
+        // A plan belongs to the site it was made for.
+        self.pdfs_pending = None;
         let (config, theme, templates) = self.configured.as_ref().expect("configured");
         let drafts = self.opts.drafts;
         let clock = std::time::Instant::now();
@@ -481,15 +509,26 @@ impl Engine {
         let (files, d) =
             render::render_jobs(&site, &bodies, &report, &langs, templates, &pdfs, &selected);
         diagnostics.extend(d);
-        let (derived, d) = render::derived(&site, &bodies, &langs, templates);
-        diagnostics.extend(d);
-        // Lesson PDFs come from the cache unless their lesson or the template changed.
-        let (pdf_files, d) = if diagnostics.iter().any(Diagnostic::is_error) {
-            Default::default()
+        lap("pages");
+        // The timelines show every event: made again only when what they are made from changed.
+        let (derived, d) = if render::derives(&site, templates) {
+            let key = derived_key(&site, &bodies);
+            match self.derived.take() {
+                Some((k, made)) if k == key && !self.needs_full_render => {
+                    self.derived = Some((k, made.clone()));
+                    made
+                }
+                _ => {
+                    let made = render::derived(&site, &bodies, &langs, templates);
+                    self.derived = Some((key, made.clone()));
+                    made
+                }
+            }
         } else {
-            crate::pdf::make(&pdfs, &site, &self.opts.cache)
+            Default::default()
         };
         diagnostics.extend(d);
+        lap("derived");
         diagnostic::sort(&mut diagnostics);
         let result = if diagnostics.iter().any(Diagnostic::is_error) {
             Err(diagnostics)
@@ -497,16 +536,17 @@ impl Engine {
             lap("render");
             let mut extra = derived;
             extra.extend(render::untemplated(&site, templates));
-            extra.extend(pdf_files);
             self.generation += 1;
             if site.config.search {
                 self.search_pending = Some(pipeline::search_documents(&site, &bodies, theme));
             }
-            // The current index stays served until `refresh_search` replaces it.
+            // The current index stays served until `refresh_search` replaces it, and the planned PDFs until
+            // `refresh_pdfs` does.
             let expected: HashSet<String> = jobs
                 .iter()
                 .map(|j| j.path(&site))
                 .chain(extra.iter().map(|(p, _)| p.clone()))
+                .chain(pdfs.paths().map(|(p, _)| p.to_string()))
                 .chain(
                     self.served
                         .files
@@ -581,6 +621,7 @@ impl Engine {
                 }
             }
             self.pending.clear();
+            self.pdfs_pending = Some(pdfs);
             self.needs_full_render = false;
             self.footprint = Some(footprint);
             let full = selected.len() == jobs.len();
@@ -605,6 +646,34 @@ impl Engine {
 }
 
 impl Engine {
+    /// Whether the lesson PDFs of the served pages are still to be made.
+    pub fn pdfs_pending(&self) -> bool {
+        self.pdfs_pending.is_some()
+    }
+
+    /// Makes the lesson PDFs of the last good build (from the cache where their lesson did not change) and
+    /// serves them; returns the paths that changed and the warnings. On errors (a broken PDF template) the
+    /// PDFs served before stay.
+    pub fn refresh_pdfs(&mut self) -> Result<(Vec<String>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let (Some(plan), Some(site)) = (self.pdfs_pending.take(), self.site.as_ref()) else {
+            return Ok(Default::default());
+        };
+        let (files, mut diagnostics) = crate::pdf::make(&plan, site, &self.opts.cache);
+        diagnostic::sort(&mut diagnostics);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let mut changed = Vec::new();
+        for (path, bytes) in files {
+            if self.served.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                changed.push(path.clone());
+                self.served.files.insert(path, Arc::new(bytes));
+            }
+        }
+        changed.sort();
+        Ok((changed, diagnostics))
+    }
+
     /// Whether the served search index is older than the served pages.
     pub fn search_pending(&self) -> bool {
         self.search_pending.is_some()

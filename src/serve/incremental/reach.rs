@@ -64,16 +64,15 @@ pub(super) fn footprint(site: &Site) -> Footprint {
         shape: site
             .sections
             .iter()
-            .map(|s| {
-                (
-                    s.dir.clone(),
-                    s.lang.clone(),
-                    s.path.clone(),
-                    s.title.clone(),
-                    s.file.is_some() || !s.pages.is_empty(),
-                    s.weight,
-                    s.paginate_by,
-                )
+            .map(|s| SectionShape {
+                dir: s.dir.clone(),
+                lang: s.lang.clone(),
+                path: s.path.clone(),
+                title: s.title.clone(),
+                listed: s.file.is_some() || !s.pages.is_empty(),
+                kind: s.pages.first().map(|&i| site.pages[i].doc.kind),
+                weight: s.weight,
+                paginate_by: s.paginate_by,
             })
             .collect(),
     }
@@ -96,6 +95,31 @@ pub(super) fn signature(site: &Site, i: usize) -> u64 {
         d.data
     )
     .hash(&mut h);
+    h.finish()
+}
+
+/// A hash of what the pages derived from many documents (the timelines) are made from, the config and theme
+/// aside (a change to those renders everything): what lists show of every page, which pages translate which,
+/// and the sections with their bodies.
+pub(super) fn derived_key(site: &Site, bodies: &Bodies) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for i in 0..site.pages.len() {
+        signature(site, i).hash(&mut h);
+    }
+    site.translations.hash(&mut h);
+    for (s, body) in site.sections.iter().zip(&bodies.sections) {
+        (
+            &s.dir,
+            &s.lang,
+            &s.path,
+            &s.title,
+            s.file.is_some(),
+            s.weight,
+        )
+            .hash(&mut h);
+        body.html.hash(&mut h);
+    }
     h.finish()
 }
 

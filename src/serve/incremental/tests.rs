@@ -16,13 +16,14 @@ impl Fixture {
         )
         .unwrap();
         let mut f = Fixture {
-            engine: Engine::new(Options::new(dir.path())),
+            engine: Engine::new(options(dir.path())),
             dir,
         };
         for (rel, text) in files {
             f.write(rel, text);
         }
         f.engine.rebuild(&Changes::everything()).unwrap();
+        f.engine.refresh_pdfs().unwrap();
         f.engine.refresh_search();
         f.assert_same();
         f
@@ -54,8 +55,12 @@ impl Fixture {
 
     /// The served site equals a full build, byte for byte.
     fn assert_same(&self) {
-        let g =
-            pipeline::generate(&Options::new(self.dir.path())).unwrap_or_else(|d| panic!("{d:?}"));
+        // Lesson PDFs made afresh, not from the cache the engine used.
+        let opts = Options {
+            cache: crate::pdf::Cache::none(),
+            ..Options::new(self.dir.path())
+        };
+        let g = pipeline::generate(&opts).unwrap_or_else(|d| panic!("{d:?}"));
         let extras_dir = tempfile::tempdir().unwrap();
         pipeline::write_extras(&g.site, &g.bodies, &g.theme, extras_dir.path()).unwrap();
         let extras: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(extras_dir.path())
@@ -106,6 +111,14 @@ impl Fixture {
             .map(String::as_str)
             .collect();
         assert_eq!(assets, served_assets);
+    }
+}
+
+/// The engine's options: lesson PDFs cached beside the site, not in the user's cache folder.
+fn options(root: &Path) -> Options {
+    Options {
+        cache: crate::pdf::Cache::at(root.join(".pdf-cache")),
+        ..Options::new(root)
     }
 }
 
@@ -264,4 +277,81 @@ fn deletions_break_links_until_fixed_and_errors_keep_the_last_good_site() {
     std::fs::remove_dir_all(f.dir.path().join("content/agreements")).unwrap();
     f.change(&["cities", "agreements"]).unwrap();
     f.assert_same();
+}
+
+fn lesson(title: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nseries: Ecology Note\nnumber: 1\nage_range: [10, 12]\ngrade_band: upper-primary\n\
+         duration: 45\nobjectives:\n  - I can sort waste.\nsteps:\n  - text: Sort.\n    minutes: 20\n\
+         questions:\n  - text: Why?\n    answer: To recycle.\n---\n{body}\n"
+    )
+}
+
+#[test]
+fn an_edited_lesson_is_served_before_its_pdfs_are_made() {
+    let mut f = Fixture::new(&[
+        ("lessons/_index.md", "---\ntitle: Lessons\n---\n"),
+        ("lessons/sorting.md", &lesson("Sorting", "Sort the bin.")),
+    ]);
+    let sheet = "lessons/sorting/sorting-student-a4.pdf";
+    let booklet = "lessons/lessons-en-teacher-letter.pdf";
+    let before = f.engine.served().files[sheet].clone();
+    f.write("lessons/sorting.md", &lesson("Sorting waste", "Sort it."));
+    let r = f.change(&["lessons/sorting.md"]).unwrap();
+    // The page is new at once; its PDFs are the last build's until they are made.
+    assert!(r
+        .changed
+        .contains(&"lessons/sorting/index.html".to_string()));
+    assert!(
+        !r.changed.iter().any(|p| p.ends_with(".pdf")),
+        "{:?}",
+        r.changed
+    );
+    assert!(f.engine.pdfs_pending());
+    assert_eq!(f.engine.served().files[sheet], before);
+    let (changed, warnings) = f.engine.refresh_pdfs().unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(changed.contains(&sheet.to_string()) && changed.contains(&booklet.to_string()));
+    assert!(!f.engine.pdfs_pending());
+    f.assert_same();
+    // A lesson removed takes its PDFs with it at once.
+    std::fs::remove_file(f.dir.path().join("content/lessons/sorting.md")).unwrap();
+    let r = f.change(&["lessons/sorting.md"]).unwrap();
+    assert!(r.changed.contains(&sheet.to_string()));
+    f.engine.refresh_pdfs().unwrap();
+    f.assert_same();
+}
+
+fn event(title: &str, date: &str, city: &str) -> String {
+    format!("---\ntitle: {title}\ndate: {date}\ntype: training\ncities: [{city}]\nfields: [water]\n---\nHappened.\n")
+}
+
+#[test]
+fn timelines_follow_every_edit_they_show() {
+    let mut f = fixture();
+    f.edit("timeline/first.md", &event("First", "1990", "mandalay"));
+    f.edit("timeline/second.md", &event("Second", "2001", "yangon"));
+    let timeline = |r: &Rebuilt| r.changed.iter().any(|p| p.contains("timeline"));
+    // A page the timeline does not show: its pages stay as they are (and are not made again).
+    let r = f.edit("notes/c.md", &note("C", "2019-01-01", "air", "Sea, again."));
+    assert!(!timeline(&r), "{:?}", r.changed);
+    // What it shows: an event's date, a city's name, a translation, the timeline's own introduction.
+    assert!(timeline(
+        &f.edit("timeline/first.md", &event("First", "2005", "mandalay"))
+    ));
+    let r = f.edit(
+        "cities/yangon.md",
+        "---\ntitle: Yangon Region\ncountry: Myanmar\n---\nCity.\n",
+    );
+    assert!(r
+        .changed
+        .contains(&"timeline/city/yangon/index.html".to_string()));
+    assert!(timeline(&f.edit(
+        "timeline/second.my.md",
+        &event("Second my", "2001", "yangon")
+    )));
+    assert!(timeline(&f.edit(
+        "timeline/_index.md",
+        "---\ntitle: Forty years\n---\nEvery event.\n"
+    )));
 }
