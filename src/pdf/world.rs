@@ -97,7 +97,9 @@ impl Engine {
                 if let Ok(b) = std::fs::read(path) {
                     key.write(path.to_string_lossy().as_bytes());
                     key.write(&(b.len() as u64).to_le_bytes());
-                    fonts.extend(Font::iter(Bytes::new(b)));
+                    let bytes = Bytes::new(b);
+                    fonts
+                        .extend(japanese_faces(&bytes).filter_map(|i| Font::new(bytes.clone(), i)));
                 }
             }
         }
@@ -192,6 +194,22 @@ fn file_id(path: &str) -> FileId {
 }
 
 /// Noto Sans CJK (or JP) files installed on the machine, found once per process.
+/// The faces of a CJK font file whose family is one the template asks for ("Noto Sans CJK JP", "Noto Sans
+/// JP"): a collection holds Korean, Chinese and monospaced ones too, which take long to load.
+fn japanese_faces(data: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    let count = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    (0..count).filter(move |&index| {
+        ttf_parser::Face::parse(data, index).is_ok_and(|face| {
+            face.names().into_iter().any(|name| {
+                name.name_id == ttf_parser::name_id::FAMILY
+                    && name.to_string().is_some_and(|family| {
+                        ["Noto Sans CJK JP", "Noto Sans JP"].contains(&family.as_str())
+                    })
+            })
+        })
+    })
+}
+
 fn cjk_fonts() -> &'static [PathBuf] {
     static FOUND: std::sync::OnceLock<Vec<PathBuf>> = std::sync::OnceLock::new();
     FOUND.get_or_init(|| {
