@@ -287,6 +287,15 @@ fn js_client_answers_a_frequent_word_from_its_shard() {
         .map(|f| f.split(['/', '.']).next().unwrap())
         .collect();
     assert_eq!(kinds, ["manifest", "s", "r"], "{:?}", early[0].files);
+    // While the word is typed its rarer completions weigh no more than it does: the first results hold the
+    // word itself ("Report 245", with only "kitakyushuan", came second when they outweighed it).
+    for hit in &early[1].results {
+        assert!(
+            hit.excerpt.contains("<mark>kitakyushu</mark>"),
+            "{hit:?} in {:?}",
+            early[1].results
+        );
+    }
     let burmese = js_answers(dir.path(), &[q("kitakyushu", Some("my"), None)], "native");
     assert_eq!(postings(&burmese[0]), 1, "{:?}", burmese[0].files);
     assert_eq!(

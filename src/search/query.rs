@@ -331,11 +331,19 @@ impl Engine {
                     .filter(|e| e.term != qt.term)
                     .collect();
                 c.sort_by(|a, b| by_df_then_term((a.df, &a.term), (b.df, &b.term)));
-                alts.extend(
-                    c.into_iter()
-                        .take(MAX_PREFIX_TERMS)
-                        .map(|e| (e, W_PREFIX, true)),
-                );
+                // Completions weigh no more than the word typed so far, when it is a word ("kitakyushubased"
+                // against "kitakyushu"), else than the commonest of them, the word most readers are typing:
+                // a rare completion does not push the word aside, and results stay put as the word is typed.
+                let cap = alts
+                    .first()
+                    .filter(|a| a.1 == W_EXACT)
+                    .map(|a| a.0.idf)
+                    .or(c.first().map(|e| e.idf))
+                    .unwrap_or(u64::MAX);
+                alts.extend(c.into_iter().take(MAX_PREFIX_TERMS).map(|mut e| {
+                    e.idf = e.idf.min(cap);
+                    (e, W_PREFIX, true)
+                }));
             }
             if qt.is_word
                 && !qt.phrase

@@ -593,7 +593,14 @@
       if (found[1]) alts.push([found[1], W_DIACRITICS, false]);
       var c = found[2].filter(function (e) { return e.term !== qt.term; });
       c.sort(byDfThenTerm);
-      c.slice(0, MAX_PREFIX_TERMS).forEach(function (e) { alts.push([e, W_PREFIX, true]); });
+      // Completions weigh no more than the word typed so far, when it is a word ("kitakyushubased" against
+      // "kitakyushu"), else than the commonest of them, the word most readers are typing: a rare completion
+      // does not push the word aside, and results stay put as the word is typed. (Capped on a copy: shards'
+      // entries are cached.)
+      var cap = found[0] ? found[0].idf : c.length ? c[0].idf : Infinity;
+      c.slice(0, MAX_PREFIX_TERMS).forEach(function (e) {
+        alts.push([e.idf > cap ? Object.assign({}, e, { idf: cap }) : e, W_PREFIX, true]);
+      });
       if (qt.isWord && !qt.phrase && chars.length >= MIN_FUZZY_CHARS && !alts.length && m.bounds.length) {
         var k = 1;
         while (k < chars.length) {
