@@ -544,7 +544,7 @@
    * in (or failed); `covers` holds the documents they bring: the CHUNK_RECORDS of highest impact among each
    * word's best documents, which its shard holds (`held`, already decoded) — so the others' records are
    * asked for at once. */
-  var CHUNK_RECORDS = 16;
+  var CHUNK_RECORDS = 32;
   function chunksFor(alts, held) {
     var wanted = [], covers = new Set();
     alts.forEach(function (group, g) {
