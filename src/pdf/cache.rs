@@ -1,8 +1,10 @@
 //! PDFs kept under the hash of everything they are made from (template, lesson, strings, fonts, kizuna's
-//! version), so that a build where no lesson changed compiles none. Like Hugo's `cacheDir`, the cache is the
+//! version), so that a build where no lesson changed compiles none — and, for the plan, the characters of a
+//! lesson no font covers, so that such a build does not load a CJK font to find out again. Like Hugo's `cacheDir`, the cache is the
 //! user's: `$KIZUNA_CACHE_DIR`, else `$XDG_CACHE_HOME/kizuna`, else `~/.cache/kizuna` (`%LOCALAPPDATA%`
 //! on Windows), else the temporary folder. Entries unused for 60 days are removed.
 
+use crate::fingerprint::Fnv;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -27,6 +29,34 @@ pub struct Cache {
 struct Memory {
     build: u64,
     entries: HashMap<String, (u64, Entry)>,
+}
+
+/// A cache key: 128 bits of FNV-1a (two hashes, seeded apart) over the parts written to it, each part
+/// length-prefixed so that no two lists of parts collide by concatenation.
+pub struct Key(Fnv, Fnv);
+
+impl Default for Key {
+    fn default() -> Self {
+        let mut second = Fnv::default();
+        second.write(b"kizuna");
+        Key(Fnv::default(), second)
+    }
+}
+
+impl Key {
+    /// Adds one part.
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Key {
+        for hash in [&mut self.0, &mut self.1] {
+            hash.write(&(bytes.len() as u64).to_le_bytes());
+            hash.write(bytes);
+        }
+        self
+    }
+
+    /// The key, as 32 hex digits.
+    pub fn hex(&self) -> String {
+        format!("{}{}", self.0.hex(), self.1.hex())
+    }
 }
 
 /// A cached or freshly made PDF.

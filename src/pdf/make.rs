@@ -1,13 +1,12 @@
 //! Making the planned PDFs: each sheet from the cache or laid out, a section's booklets bound from its sheets.
 
-use super::cache::{Cache, Entry};
+use super::cache::{Cache, Entry, Key};
 use super::fit::{body_height, pages_used, paper_size, MIN_SCALE, STUDENT_PAGES};
 use super::sheet::{Sheet, Variant};
 use super::{world, Download, Plan, Work};
 use crate::config::Paper;
 use crate::content::schema::KindData;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::fingerprint::Fnv;
 use crate::render::OutputFile;
 use crate::site::Site;
 use rayon::prelude::*;
@@ -413,8 +412,7 @@ fn on_paper(document: &PagedDocument, paper: Paper) -> PagedDocument {
 /// The cache key of a PDF: kizuna's version and PDF code, the fonts, the template, the output path (its
 /// document id) and every file the template reads.
 fn key(work: &Work, path: &str, files: &[(String, Vec<u8>)]) -> String {
-    let mut h = Fnv::default();
-    let mut g = Fnv::default();
+    let mut key = Key::default();
     for part in [
         env!("CARGO_PKG_VERSION"),
         env!("KIZUNA_PDF_CODE"),
@@ -422,19 +420,12 @@ fn key(work: &Work, path: &str, files: &[(String, Vec<u8>)]) -> String {
         &work.template.1,
         path,
     ] {
-        h.write(part.as_bytes());
-        h.write(&[0]);
-        g.write(&[1]);
-        g.write(part.as_bytes());
+        key.part(part.as_bytes());
     }
     for (name, bytes) in files {
-        for hash in [&mut h, &mut g] {
-            hash.write(name.as_bytes());
-            hash.write(&(bytes.len() as u64).to_le_bytes());
-            hash.write(bytes);
-        }
+        key.part(name.as_bytes()).part(bytes);
     }
-    format!("{}{}", h.hex(), g.hex())
+    key.hex()
 }
 
 /// A Typst error as a diagnostic: in the template, with its line; elsewhere (the markup kizuna made from a

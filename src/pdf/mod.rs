@@ -109,8 +109,14 @@ const STRING_KEYS: &[&str] = &[
     "ages",
 ];
 
-/// Decides the PDFs of `site`; `markdown(i)` is lesson page `i`'s body.
-pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a str + Sync) -> Plan {
+/// Decides the PDFs of `site`; `markdown(i)` is lesson page `i`'s body. What a CJK font covers of a lesson
+/// is remembered in `cache`.
+pub fn plan<'a>(
+    site: &'a Site,
+    theme: &Theme,
+    cache: &Cache,
+    markdown: impl Fn(usize) -> &'a str + Sync,
+) -> Plan {
     let settings = &site.config.pdf;
     let Some(template) = theme.pdf_templates.get(TEMPLATE) else {
         return Plan::default();
@@ -161,7 +167,12 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a s
         engine = Engine::shared(theme, true);
         uncovered = uncovered
             .into_keys()
-            .map(|i| (i, engine.uncovered(&text_of(i, &lessons[&i]))))
+            .map(|i| {
+                (
+                    i,
+                    uncovered_cached(&engine, cache, &text_of(i, &lessons[&i])),
+                )
+            })
             .filter(|(_, chars)| !chars.is_empty())
             .collect();
     }
@@ -219,6 +230,30 @@ pub fn plan<'a>(site: &'a Site, theme: &Theme, markdown: impl Fn(usize) -> &'a s
     plan
 }
 
+/// The characters of `text` no font of `engine` has, remembered in `cache` under the fonts and the text: a
+/// build where no lesson changed does not read a CJK font to find out again.
+fn uncovered_cached(engine: &Engine, cache: &Cache, text: &str) -> BTreeSet<char> {
+    let key = cache::Key::default()
+        .part(b"uncovered")
+        .part(engine.fonts_key.as_bytes())
+        .part(text.as_bytes())
+        .hex();
+    if let Some(chars) = cache
+        .get(&key)
+        .and_then(|e| String::from_utf8(e.bytes).ok())
+    {
+        return chars.chars().collect();
+    }
+    let chars = engine.uncovered(text);
+    let entry = cache::Entry {
+        bytes: chars.iter().collect::<String>().into_bytes(),
+        scale: 1.0,
+        pages: 0,
+    };
+    cache.put(&key, &entry);
+    chars
+}
+
 /// Both variants on every paper, at `<stem>-<variant>-<paper>.pdf`.
 fn downloads(papers: &[Paper], stem: &str) -> Vec<Download> {
     Variant::ALL
@@ -256,4 +291,29 @@ fn last_segment<'a>(path: &'a str, fallback: &'a str) -> &'a str {
         .next()
         .filter(|s| !s.is_empty())
         .unwrap_or(fallback)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the fonts lack of a lesson is found once: the next build takes it from the cache and reads no
+    /// font for it (a CJK font takes a tenth of a second to read).
+    #[test]
+    fn a_lessons_coverage_is_checked_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = crate::theme::load(tmp.path(), "default").unwrap();
+        let cache = Cache::at(tmp.path().join("cache"));
+        let text = "Kitakyushu ក្រុង 北九州 ก";
+        let first = Engine::new(&theme, false);
+        let lacking = uncovered_cached(&first, &cache, text);
+        assert!(lacking.contains(&'北') && lacking.contains(&'ก') && !lacking.contains(&'ក'));
+        assert!(first.loaded.get().is_some());
+        let next = Engine::new(&theme, false);
+        assert_eq!(
+            uncovered_cached(&next, &Cache::at(tmp.path().join("cache")), text),
+            lacking
+        );
+        assert!(next.loaded.get().is_none(), "the fonts were read again");
+    }
 }

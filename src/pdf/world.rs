@@ -12,11 +12,16 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-/// The fonts and the standard library every sheet shares.
+/// The fonts and the standard library every sheet shares. The fonts are read when a sheet is first laid out
+/// or checked against them: a build whose PDFs all come from the cache never loads a CJK font.
 pub struct Engine {
     library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
+    /// The theme's font files.
+    theme_fonts: Vec<Bytes>,
+    /// CJK font files from the machine.
+    cjk: Vec<PathBuf>,
+    /// The font book and the fonts, once read.
+    pub(super) loaded: std::sync::OnceLock<(LazyHash<FontBook>, Vec<Font>)>,
     /// A fingerprint of the fonts, part of every cached PDF's key.
     pub fonts_key: String,
 }
@@ -76,9 +81,10 @@ impl Engine {
         engine
     }
 
-    /// The theme's fonts (`fonts/*.ttf|otf|ttc`) and, with `cjk`, Noto Sans CJK from the machine.
+    /// The theme's fonts (`fonts/*.ttf|otf|ttc`) and, with `cjk`, Noto Sans CJK from the machine (known by
+    /// their paths and sizes until they are needed).
     pub fn new(theme: &Theme, cjk: bool) -> Engine {
-        let mut fonts = Vec::new();
+        let mut theme_fonts = Vec::new();
         let mut key = Fnv::default();
         for (name, source) in &theme.fonts {
             let bytes = match source {
@@ -90,25 +96,47 @@ impl Engine {
             };
             key.write(name.as_bytes());
             key.write(&bytes);
-            fonts.extend(Font::iter(bytes));
+            theme_fonts.push(bytes);
         }
-        if cjk {
-            for path in cjk_fonts() {
-                if let Ok(b) = std::fs::read(path) {
+        let cjk: Vec<PathBuf> = if cjk {
+            cjk_fonts()
+                .iter()
+                .filter_map(|path| {
+                    let size = std::fs::metadata(path).ok()?.len();
                     key.write(path.to_string_lossy().as_bytes());
-                    key.write(&(b.len() as u64).to_le_bytes());
+                    key.write(&size.to_le_bytes());
+                    Some(path.clone())
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Engine {
+            library: LazyHash::new(Library::default()),
+            theme_fonts,
+            cjk,
+            loaded: std::sync::OnceLock::new(),
+            fonts_key: key.hex(),
+        }
+    }
+
+    /// The font book and the fonts, read on first use.
+    fn fonts(&self) -> &(LazyHash<FontBook>, Vec<Font>) {
+        self.loaded.get_or_init(|| {
+            let mut fonts: Vec<Font> = self
+                .theme_fonts
+                .iter()
+                .flat_map(|bytes| Font::iter(bytes.clone()))
+                .collect();
+            for path in &self.cjk {
+                if let Ok(b) = std::fs::read(path) {
                     let bytes = Bytes::new(b);
                     fonts
                         .extend(japanese_faces(&bytes).filter_map(|i| Font::new(bytes.clone(), i)));
                 }
             }
-        }
-        Engine {
-            library: LazyHash::new(Library::default()),
-            book: LazyHash::new(FontBook::from_fonts(&fonts)),
-            fonts,
-            fonts_key: key.hex(),
-        }
+            (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
+        })
     }
 
     /// The characters of `text` that no font has (spaces and controls aside).
@@ -119,7 +147,8 @@ impl Engine {
             .filter(|c| !c.is_whitespace() && !c.is_control() && !is_format(*c))
             .filter(|c| {
                 !self
-                    .fonts
+                    .fonts()
+                    .1
                     .iter()
                     .any(|f| f.info().coverage.contains(*c as u32))
             })
@@ -248,7 +277,7 @@ impl World for Sheet<'_> {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.engine.book
+        &self.engine.fonts().0
     }
 
     fn main(&self) -> FileId {
@@ -273,7 +302,7 @@ impl World for Sheet<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.engine.fonts.get(index).cloned()
+        self.engine.fonts().1.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {

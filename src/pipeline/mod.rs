@@ -190,7 +190,7 @@ pub fn run(
     diagnostics.extend(shortcode_summary(&site));
     // Which lesson PDFs there will be, decided before the pages that link to them render (and before the
     // lessons' Markdown is freed).
-    let mut pdfs = crate::pdf::plan(&site, &theme, |i| {
+    let mut pdfs = crate::pdf::plan(&site, &theme, &opts.cache, |i| {
         let doc = &site.pages[i].doc;
         &doc.source[doc.body_offset.min(doc.source.len())..]
     });

@@ -375,7 +375,7 @@ impl Engine {
         site.set_history(self.history.clone());
         lap("link");
         let mut report = translations::report(&site);
-        let mut pdfs = crate::pdf::plan(&site, theme, |i| {
+        let mut pdfs = crate::pdf::plan(&site, theme, &self.opts.cache, |i| {
             let doc = &site.pages[i].doc;
             &doc.source[doc.body_offset.min(doc.source.len())..]
         });
