@@ -23,10 +23,15 @@ pub const MAX_TERM_BYTES: usize = 80;
 /// The script class of a character, or `None` for separators.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Script {
+    /// Letters and digits of scripts written with spaces between words (Latin, Vietnamese, …).
     Word,
+    /// Han and kana: indexed as overlapping character pairs.
     Cjk,
+    /// Burmese: indexed as syllable pairs.
     Myanmar,
+    /// Khmer: indexed as syllable pairs.
     Khmer,
+    /// Thai: indexed as syllable pairs.
     Thai,
 }
 
@@ -63,11 +68,15 @@ pub enum TokenKind {
 /// One indexed term with its position and its byte span in the *normalised* text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
+    /// The indexed form.
     pub term: String,
+    /// How it was made from the text.
     pub kind: TokenKind,
+    /// Its word position, for phrases.
     pub position: u32,
     /// Byte offsets into the string returned by [`normalise`].
     pub start: usize,
+    /// The end of its span (exclusive).
     pub end: usize,
 }
 
@@ -353,6 +362,7 @@ pub struct QueryTerm {
 /// A parsed query: its required terms and whether the last word may be a prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedQuery {
+    /// The terms every result must match (as many of them as any result does).
     pub terms: Vec<QueryTerm>,
     /// The last term is a word still being typed (no trailing space or quote).
     pub last_is_prefix: bool,

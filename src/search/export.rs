@@ -36,8 +36,11 @@ pub fn idf_q(df: u64, n: u64) -> u64 {
 
 /// The files of the client index: path relative to `search/` and bytes.
 pub struct Files {
+    /// Path from `search/` and packed bytes, sorted by path.
     pub files: Vec<(String, Vec<u8>)>,
+    /// Distinct terms in the dictionary.
     pub terms: usize,
+    /// Dictionary shards.
     pub shards: usize,
 }
 

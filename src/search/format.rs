@@ -24,6 +24,7 @@
 
 use super::SearchError;
 
+/// The first bytes of the manifest: the format's name and version.
 pub const MAGIC: &[u8; 4] = b"KZS4";
 
 /// Records of consecutive documents (numbered by language, kind and URL, so neighbours are alike) share a
@@ -44,6 +45,7 @@ pub fn by_df_then_term(a: (usize, &str), b: (usize, &str)) -> std::cmp::Ordering
 /// Scale of quantised idf values (idf × 1000).
 pub const IDF_SCALE: f64 = 1000.0;
 
+/// Appends `v` as a LEB128 varint.
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let b = (v & 0x7f) as u8;
@@ -56,6 +58,7 @@ pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
+/// Appends `s` as its byte length (varint) and its UTF-8 bytes.
 pub fn put_str(out: &mut Vec<u8>, s: &str) {
     put_varint(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
@@ -111,16 +114,21 @@ pub fn unpack(packed: &[u8], name: &str) -> Result<Vec<u8>, SearchError> {
 
 /// A reading cursor over one file.
 pub struct Reader<'a> {
+    /// The file's bytes, unpacked.
     pub buf: &'a [u8],
+    /// Where the next read starts.
     pub pos: usize,
+    /// The file's path, for errors.
     pub name: &'a str,
 }
 
 impl<'a> Reader<'a> {
+    /// A cursor at the start of `buf`, the file `name`.
     pub fn new(buf: &'a [u8], name: &'a str) -> Self {
         Reader { buf, pos: 0, name }
     }
 
+    /// The error for a damaged file, at the cursor.
     pub fn corrupt(&self, reason: &str) -> SearchError {
         SearchError::Corrupt {
             path: self.name.to_string(),
@@ -128,6 +136,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// One byte.
     pub fn byte(&mut self) -> Result<u8, SearchError> {
         let b = *self
             .buf
@@ -137,6 +146,7 @@ impl<'a> Reader<'a> {
         Ok(b)
     }
 
+    /// A LEB128 varint.
     pub fn varint(&mut self) -> Result<u64, SearchError> {
         let mut v = 0u64;
         let mut shift = 0;
@@ -153,6 +163,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The next `n` bytes.
     pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], SearchError> {
         if self.pos + n > self.buf.len() {
             return Err(self.corrupt("unexpected end"));
@@ -162,12 +173,14 @@ impl<'a> Reader<'a> {
         Ok(s)
     }
 
+    /// A string written by [`put_str`].
     pub fn string(&mut self) -> Result<String, SearchError> {
         let n = self.varint()? as usize;
         let b = self.bytes(n)?;
         String::from_utf8(b.to_vec()).map_err(|_| self.corrupt("invalid UTF-8"))
     }
 
+    /// A count, then that many strings.
     pub fn strings(&mut self) -> Result<Vec<String>, SearchError> {
         let n = self.varint()? as usize;
         (0..n).map(|_| self.string()).collect()

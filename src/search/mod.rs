@@ -35,36 +35,53 @@ pub use query::{query, query_with_stats, QueryStats};
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct SearchDoc {
+    /// The page's site path from the root (`/lessons/lesson-02/`).
     pub url: String,
+    /// The page's title.
     pub title: String,
+    /// The language the page is written in.
     pub lang: String,
+    /// The kind of document (`case_study`, `lesson`, …): a filter.
     pub kind: String,
+    /// The front matter's description: searched, and the start of the excerpt.
     pub description: String,
+    /// The body's headings: weighed above the body.
     pub headings: Vec<String>,
     /// Plain text.
     pub body: String,
+    /// City ids the page is about: a filter.
     pub cities: Vec<String>,
+    /// Fields of cooperation the page is about: a filter.
     pub fields: Vec<String>,
+    /// The year the page is dated: the year filter.
     pub year: Option<i32>,
 }
 
 /// What [`write_index`] wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IndexStats {
+    /// Documents indexed.
     pub documents: usize,
+    /// Distinct terms in the dictionary.
     pub terms: usize,
     /// Bytes of the binary index files (the `.js` twins for `file://` not counted).
     pub bytes: u64,
+    /// Dictionary shards (`s/N.bin`).
     pub shards: usize,
 }
 
 /// Options of a query.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryOptions {
+    /// Only pages in this language.
     pub lang: Option<String>,
+    /// Only documents of this kind.
     pub kind: Option<String>,
+    /// Only pages about this city (its id).
     pub city: Option<String>,
+    /// Only pages in this field of cooperation.
     pub field: Option<String>,
+    /// How many results to return.
     pub limit: usize,
     /// The reader's language: its results rank first.
     pub prefer_lang: Option<String>,
@@ -86,34 +103,58 @@ impl Default for QueryOptions {
 /// One result.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
+    /// The page's site path.
     pub url: String,
+    /// The page's title.
     pub title: String,
+    /// The page's language.
     pub lang: String,
+    /// The page's kind of document.
     pub kind: String,
     /// HTML: escaped text with matches in `<mark>`.
     pub excerpt: String,
+    /// The ranking score (BM25 over quantised impacts, weighted by how each word matched).
     pub score: f32,
 }
 
 /// Errors of the search stage.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
+    /// Tantivy failed while building the index.
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// An index file could not be written.
     #[error("search index: cannot write {path}: {source}")]
     Write {
+        /// The file.
         path: std::path::PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// An index file could not be read.
     #[error("search index: cannot read {path}: {source}")]
     Read {
+        /// The file.
         path: std::path::PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// An index file is damaged or not an index file.
     #[error("search index: {path} is not a kizuna search index file ({reason})")]
-    Corrupt { path: String, reason: String },
+    Corrupt {
+        /// The file, from the index folder.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The index was written by a kizuna that writes another format.
     #[error("search index: written by another version of kizuna ({found}; this one reads {reads}); run `kizuna build` again")]
-    Version { found: String, reads: String },
+    Version {
+        /// The format found.
+        found: String,
+        /// The format this kizuna reads.
+        reads: String,
+    },
 }
 
 /// Writes the client index under `out/search/` (next to the search client that the theme ships); with

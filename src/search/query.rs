@@ -26,12 +26,15 @@ pub const MAX_FUZZY_TERMS: usize = 3;
 pub const MAX_FUZZY_SHARDS: usize = 2;
 /// Characters of an excerpt, and of context before the first match.
 pub const EXCERPT_WINDOW: usize = 200;
+/// Characters of context kept before an excerpt's first match.
 pub const EXCERPT_BEFORE: usize = 60;
 
 /// Bytes and files read by one query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueryStats {
+    /// Bytes of the index files read.
     pub bytes: u64,
+    /// Index files read.
     pub files: usize,
 }
 
