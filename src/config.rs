@@ -19,7 +19,9 @@ pub struct Language {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
     A4,
+    /// US Letter, 8.5 × 11 in.
     Letter,
 }
 
@@ -59,11 +61,15 @@ impl Default for PdfConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The site's name, in page titles, headers and feeds.
     pub title: String,
+    /// What the site is, for search engines and feeds.
     pub description: String,
     /// Absolute URL the site is published at, used in feeds, sitemaps and canonical links.
     pub base_url: String,
+    /// The language of pages without a language suffix, published at the root.
     pub default_language: String,
+    /// The site's languages, in the order the language switcher lists them.
     pub languages: Vec<Language>,
     /// Theme name: `themes/<name>/` under the site root, or the bundled default theme.
     pub theme: String,

@@ -9,20 +9,26 @@ use std::path::Path;
 /// How a file differs between the two builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
+    /// Only in the new build.
     Added,
+    /// In both, with other bytes.
     Changed,
+    /// Only in the old build.
     Removed,
 }
 
 /// One HTML page that differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageChange {
+    /// Added, changed or removed.
     pub change: Change,
     /// The page's URL path, `/cities/dalian/`.
     pub url: String,
+    /// The page's title (from the build that has it).
     pub title: String,
     /// `lesson`, `lesson (teacher copy)`, `list`, `redirect`…
     pub kind: String,
+    /// The page's language.
     pub lang: String,
 }
 

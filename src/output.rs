@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 
 /// What the write stage copies into the output folder as it is.
 pub struct Copied<'a> {
+    /// The theme's static files, by output path.
     pub statics: &'a BTreeMap<String, StaticSource>,
+    /// Files beside the content (images, downloads).
     pub assets: &'a [Asset],
 }
 

@@ -14,7 +14,9 @@ mod embedded {
 /// Where a static file comes from.
 #[derive(Debug, Clone)]
 pub enum StaticSource {
+    /// Built into kizuna (the default theme).
     Embedded(&'static [u8]),
+    /// A file of the site's own theme.
     Disk(PathBuf),
 }
 

@@ -15,30 +15,41 @@ use std::collections::BTreeSet;
 pub enum State {
     /// The source itself.
     Source,
+    /// A translation of the source as it is now.
     Current,
+    /// A translation marked `status: draft`, not yet reviewed.
     Draft,
+    /// A translation older than its source (`translated_from` is not the source's hash).
     Outdated,
+    /// No translation in this language.
     Missing,
 }
 
 /// One document and the state of each configured language.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// The key translations share (`lessons/lesson-01`).
     pub key: String,
+    /// The source's title.
     pub title: String,
+    /// The source's kind of document.
     pub kind: &'static str,
+    /// The source's site path.
     pub path: String,
     /// The source's content hash, the value a translation records in `translated_from`.
     pub hash: String,
+    /// Each configured language and its state.
     pub states: Vec<(String, State)>,
 }
 
 /// The translation report of a site.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// One row per document with a version in the default language (its source).
     pub rows: Vec<Row>,
     /// Page indices of translations older than their source.
     pub outdated: BTreeSet<usize>,
+    /// Warnings: outdated translations, Zawgyi-encoded Burmese.
     pub diagnostics: Vec<Diagnostic>,
 }
 

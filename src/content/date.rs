@@ -7,8 +7,11 @@ use std::fmt;
 /// A date known to the year, the month or the day (optionally with a time of day).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DateSpec {
+    /// The year.
     pub year: i32,
+    /// The month, 1–12, when known.
     pub month: Option<u8>,
+    /// The day of the month, when known.
     pub day: Option<u8>,
     /// `HH:MM:SS` when the source gave a time.
     pub time: Option<String>,

@@ -24,8 +24,11 @@ pub struct Document {
     /// The site language the page is published in: its file-name suffix or `lang`, or the default language
     /// when neither names a configured language. Sections, lists and tags group pages by it.
     pub lang: String,
+    /// The kind of document, from its section or its `kind:`.
     pub kind: Kind,
+    /// The front-matter fields every kind has.
     pub common: Common,
+    /// The fields of its kind.
     pub data: KindData,
     /// The whole file, for diagnostics and the markdown stage.
     pub source: String,
@@ -64,11 +67,17 @@ impl Document {
 /// A section's `_index.md`.
 #[derive(Debug, Clone)]
 pub struct SectionFile {
+    /// The file, as shown in diagnostics.
     pub file: PathBuf,
+    /// The section's folder under `content/` (`lessons`, `` for the root).
     pub dir: String,
+    /// The language it is in.
     pub lang: String,
+    /// Its front matter.
     pub meta: SectionMeta,
+    /// The whole file.
     pub source: String,
+    /// Where the Markdown body starts in `source`.
     pub body_offset: usize,
 }
 
@@ -82,7 +91,9 @@ impl SectionFile {
 /// The parse stage's result.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// The pages.
     pub documents: Vec<Document>,
+    /// The sections' `_index` files.
     pub sections: Vec<SectionFile>,
 }
 

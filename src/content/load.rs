@@ -13,6 +13,7 @@ pub struct SourceFile {
     pub rel: String,
     /// Path shown in diagnostics, relative to the site root: `content/lessons/lesson-01.md`.
     pub display: PathBuf,
+    /// The file's text.
     pub text: String,
 }
 
@@ -31,14 +32,18 @@ impl SourceFile {
 /// folders in lower case, as pages' URLs are, so that a page's files stay beside it.
 #[derive(Debug, Clone)]
 pub struct Asset {
+    /// Its output path (the path under `content/`, folders in lower case).
     pub rel: String,
+    /// The file on disk.
     pub path: PathBuf,
 }
 
 /// Everything read from the content directory.
 #[derive(Debug, Default)]
 pub struct Loaded {
+    /// The Markdown files.
     pub markdown: Vec<SourceFile>,
+    /// Every other file.
     pub assets: Vec<Asset>,
 }
 

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 /// How bad a problem is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The site would break: nothing is written.
     Error,
+    /// Worth fixing; the build goes on.
     Warning,
 }
 
@@ -28,24 +30,30 @@ impl Severity {
 /// A position in a source file, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Position {
+    /// The line, from 1.
     pub line: usize,
+    /// The column in characters, from 1.
     pub column: usize,
 }
 
 /// One problem found while reading, checking or rendering the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
     /// What kind of problem this is.
     pub code: Code,
+    /// What is wrong.
     pub message: String,
     /// The file, relative to the site root where possible.
     pub file: Option<PathBuf>,
+    /// Where in the file.
     pub position: Option<Position>,
     /// The source line the position points into.
     pub snippet: Option<String>,
     /// How many columns to underline (at least one).
     pub span: usize,
+    /// How to fix it.
     pub hint: Option<String>,
 }
 

@@ -62,6 +62,7 @@ impl Key {
 /// A cached or freshly made PDF.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The PDF (or, for the plan, the characters a lesson's fonts lack, as UTF-8).
     pub bytes: Vec<u8>,
     /// The scale its text was set at (student sheets are set smaller to fit two pages).
     pub scale: f64,

@@ -39,7 +39,9 @@ const TEMPLATE: &str = "lesson.typ";
 /// One PDF a page offers for download.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Download {
+    /// The student sheet or the teacher copy.
     pub variant: Variant,
+    /// The paper it is set on.
     pub paper: Paper,
     /// Its output path.
     pub path: String,

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Variant {
+    /// The worksheet pupils fill in: story, questions, writing lines.
     Student,
+    /// The teacher's copy: timing, notes and the answer key.
     Teacher,
 }
 

@@ -11,7 +11,9 @@ use serde_json::{json, Map, Value};
 
 /// Per-language values shared by every page of that language.
 pub struct LangContext {
+    /// The theme's strings in this language.
     pub strings: Strings,
+    /// The same strings as templates read them (`t.search`).
     pub t: Value,
     /// Top sections: (title, link, folder, language of the title).
     pub nav: Vec<(String, String, String, String)>,

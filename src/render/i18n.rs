@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 /// The merged strings of one language, ready for templates as `t`.
 #[derive(Debug, Clone)]
 pub struct Strings {
+    /// The language code.
     pub lang: String,
+    /// Key → string (or nested map), the language's own over the default's.
     pub map: Map<String, Value>,
     months: Vec<String>,
     /// Date patterns for a full date, a month and a year.
