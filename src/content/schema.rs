@@ -8,12 +8,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A plain page: lenient front matter.
     Page,
+    /// A case study of cooperation with one city (`case-studies/`).
     CaseStudy,
+    /// A cooperation agreement (`agreements/`).
     Agreement,
+    /// A dated timeline event (`timeline/`).
     Event,
+    /// A city (`cities/`).
     City,
+    /// An Ecology Note lesson (`lessons/`).
     Lesson,
+    /// A programme or network of cities (`programmes/`).
     Programme,
 }
 
@@ -49,19 +56,33 @@ impl Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Field {
+    /// Water supply.
     Water,
+    /// Sewerage and wastewater treatment.
     Sewerage,
+    /// Solid waste and recycling.
     Waste,
+    /// Air quality and pollution control.
     Air,
+    /// Energy.
     Energy,
+    /// Low-carbon development.
     LowCarbon,
+    /// Climate change.
     Climate,
+    /// Environmental education.
     Education,
+    /// Environmental governance and policy.
     Governance,
+    /// Industry and cleaner production.
     Industry,
+    /// Urban planning.
     UrbanPlanning,
+    /// Disaster prevention.
     DisasterPrevention,
+    /// Nature conservation.
     Nature,
+    /// Environmental business.
     Business,
 }
 
@@ -109,16 +130,27 @@ impl Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AgreementType {
+    /// `friendship-city`
     FriendshipCity,
+    /// `friendship-port`
     FriendshipPort,
+    /// `sister-city`
     SisterCity,
+    /// `friendship-cooperation`
     FriendshipCooperation,
+    /// `green-sister-city`
     GreenSisterCity,
+    /// `mou`: a memorandum of understanding.
     Mou,
+    /// `letter-of-intent`
     LetterOfIntent,
+    /// `joint-statement`
     JointStatement,
+    /// `comprehensive-agreement`
     ComprehensiveAgreement,
+    /// `practical-agreement`
     PracticalAgreement,
+    /// `declaration`
     Declaration,
 }
 
@@ -126,15 +158,25 @@ pub enum AgreementType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EventType {
+    /// `milestone`
     Milestone,
+    /// `project`
     Project,
+    /// `training`
     Training,
+    /// `visit`
     Visit,
+    /// `conference`
     Conference,
+    /// `workshop`
     Workshop,
+    /// `policy`
     Policy,
+    /// `award`
     Award,
+    /// `business`
     Business,
+    /// `study`
     Study,
 }
 
@@ -142,7 +184,9 @@ pub enum EventType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// Not yet reviewed by a speaker of the language.
     Draft,
+    /// Reviewed.
     Reviewed,
 }
 
@@ -150,8 +194,11 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CityRole {
+    /// Kitakyushu itself.
     Home,
+    /// A partner city of bilateral cooperation.
     Partner,
+    /// A city met through a programme or network.
     Network,
 }
 
@@ -159,7 +206,9 @@ pub enum CityRole {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GradeBand {
+    /// The last years of primary school.
     UpperPrimary,
+    /// The first years of secondary school.
     LowerSecondary,
 }
 
@@ -167,7 +216,9 @@ pub enum GradeBand {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The publication and section (`IGES 2018, Case Study 2`).
     pub title: String,
+    /// Where it can be read.
     #[serde(default)]
     pub url: Option<String>,
 }
@@ -176,7 +227,9 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
+    /// The first year.
     pub start: i32,
+    /// The last year, or `ongoing`; unknown when absent.
     #[serde(default)]
     pub end: Option<PeriodEnd>,
 }
@@ -185,7 +238,9 @@ pub struct Period {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PeriodEnd {
+    /// The last year.
     Year(i32),
+    /// Still running.
     Word(Ongoing),
 }
 
@@ -193,6 +248,7 @@ pub enum PeriodEnd {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Ongoing {
+    /// `ongoing`.
     Ongoing,
 }
 
@@ -200,8 +256,11 @@ pub enum Ongoing {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
+    /// What was measured ("Population served by piped water").
     pub label: String,
+    /// The figure, as the source gives it ("25% → 92%").
     pub value: String,
+    /// The year of the figure.
     #[serde(default)]
     pub year: Option<i32>,
 }
@@ -210,7 +269,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// What the class does.
     pub text: String,
+    /// How long it takes.
     #[serde(default)]
     pub minutes: Option<u32>,
 }
@@ -219,10 +280,12 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Question {
+    /// The question as pupils read it.
     pub text: String,
     /// Lines of writing space on the printed sheet.
     #[serde(default = "default_lines")]
     pub lines: u8,
+    /// The answer, on the teacher copy.
     pub answer: String,
 }
 
@@ -234,17 +297,29 @@ fn default_lines() -> u8 {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Common {
+    /// The title (required on typed kinds).
     pub title: Option<String>,
+    /// One or two sentences for lists, search results and `<meta name=description>`.
     pub description: Option<String>,
+    /// When it happened or was published: a year, a month or a day.
     pub date: Option<DateSpec>,
+    /// The last substantial change.
     pub updated: Option<DateSpec>,
+    /// Free tags, lower case with hyphens.
     pub tags: Vec<String>,
+    /// The language, normally implied by the file name's suffix.
     pub lang: Option<String>,
+    /// Left out of the build unless `--drafts`.
     pub draft: bool,
+    /// Sort order within a section, lower first.
     pub weight: Option<i64>,
+    /// The URL segment, instead of the file name's.
     pub slug: Option<String>,
+    /// Old URLs that redirect here.
     pub aliases: Vec<String>,
+    /// A translation's review status.
     pub status: Option<Status>,
+    /// For a translation: the content hash of the source it was translated from.
     pub translated_from: Option<String>,
 }
 
@@ -288,7 +363,7 @@ macro_rules! kind {
 
         $(#[$meta])*
         #[derive(Debug, Clone, Serialize)]
-        pub struct $data { $( pub $field: $ty, )* }
+        pub struct $data { $( $(#[$fmeta])* pub $field: $ty, )* }
 
         impl $raw {
             pub(crate) fn split(self) -> (Common, $data) {
@@ -316,7 +391,9 @@ kind!(
     /// A plain page: the common fields, and whatever else its front matter holds in `extra` for templates
     /// (Zola's `extra`, Hugo's `params`), so that trees written for other generators build.
     RawPage => PageData {
+        /// Keys kizuna does not read itself (Zola's `extra`, Hugo's `params` and other keys), for templates.
         #[serde(default)] extra: std::collections::BTreeMap<String, serde_yaml::Value>,
+        /// The page's URL path, as written (Hugo's and Zola's `url`), instead of one made from its file name.
         #[serde(default)] url: Option<String>,
     }
 );
@@ -422,11 +499,17 @@ pub fn near_misses(keys: &[String]) -> Vec<(String, &'static str)> {
 kind!(
     /// A city: Kitakyushu or one of its partners.
     RawCity => CityData {
+        /// The city's name by language code, in the languages the writer is sure of.
         #[serde(default)] names: std::collections::BTreeMap<String, String>,
+        /// The country it is in.
         country: String,
+        /// Its population, counted in `population_year`.
         #[serde(default)] population: Option<u64>,
+        /// The year of the population count.
         #[serde(default)] population_year: Option<i32>,
+        /// Latitude and longitude, in degrees.
         #[serde(default)] coordinates: Option<[f64; 2]>,
+        /// Its part in the knowledge base.
         #[serde(default)] role: Option<CityRole>,
     }
 );
@@ -434,14 +517,23 @@ kind!(
 kind!(
     /// A case study of Kitakyushu's cooperation with one partner city.
     RawCaseStudy => CaseStudyData {
+        /// The partner city's id.
         city: String,
+        /// The partner city's country.
         #[serde(default)] country: Option<String>,
+        /// When the cooperation ran.
         period: Period,
+        /// Fields of cooperation.
         fields: Vec<Field>,
+        /// Funding and cooperation schemes (`JICA Partnership Program`).
         #[serde(default)] schemes: Vec<String>,
+        /// Who paid.
         #[serde(default)] funders: Vec<String>,
+        /// Organisations that took part.
         #[serde(default)] stakeholders: Vec<String>,
+        /// Headline results, with their figures.
         #[serde(default)] outcomes: Vec<Outcome>,
+        /// Publications the case study draws on.
         #[serde(default)] sources: Vec<Source>,
     }
 );
@@ -449,10 +541,15 @@ kind!(
 kind!(
     /// A cooperation agreement between cities.
     RawAgreement => AgreementData {
+        /// The kind of agreement.
         r#type: AgreementType,
+        /// The ids of the cities that signed it.
         parties: Vec<String>,
+        /// The id of the case study it belongs to.
         #[serde(default)] case_study: Option<String>,
+        /// What it covers, in one or two sentences.
         #[serde(default)] summary: Option<String>,
+        /// Publications it is documented in.
         #[serde(default)] sources: Vec<Source>,
     }
 );
@@ -460,13 +557,21 @@ kind!(
 kind!(
     /// A dated milestone of the cooperation.
     RawEvent => EventData {
+        /// The end of an event that lasted (its start is `date`).
         #[serde(default)] end: Option<DateSpec>,
+        /// `date` is a Japanese fiscal year (April to March).
         #[serde(default)] fiscal_year: bool,
+        /// The kind of event.
         r#type: EventType,
+        /// The ids of the cities involved.
         #[serde(default)] cities: Vec<String>,
+        /// Fields of cooperation.
         #[serde(default)] fields: Vec<Field>,
+        /// The id of the case study it belongs to.
         #[serde(default)] case_study: Option<String>,
+        /// The id of the agreement it follows from.
         #[serde(default)] agreement: Option<String>,
+        /// The publication and section it is taken from.
         #[serde(default)] source: Option<String>,
     }
 );
@@ -474,10 +579,15 @@ kind!(
 kind!(
     /// A programme or network of cities.
     RawProgramme => ProgrammeData {
+        /// When it ended (its start is `date`).
         #[serde(default)] end: Option<DateSpec>,
+        /// The ids of the member cities.
         #[serde(default)] cities: Vec<String>,
+        /// Fields of cooperation.
         #[serde(default)] fields: Vec<Field>,
+        /// Who ran it.
         #[serde(default)] organisers: Vec<String>,
+        /// Publications it is documented in.
         #[serde(default)] sources: Vec<Source>,
     }
 );
@@ -485,19 +595,33 @@ kind!(
 kind!(
     /// An Ecology Note lesson.
     RawLesson => LessonData {
+        /// The series it belongs to (`Ecology Note`).
         series: String,
+        /// Its number in the series; lessons are listed and bound in booklets by it.
         number: u32,
+        /// The youngest and oldest pupils' ages.
         age_range: [u8; 2],
+        /// The school stage it is written for.
         grade_band: GradeBand,
+        /// Its length in minutes.
         duration: u32,
+        /// School subjects it fits.
         #[serde(default)] subjects: Vec<String>,
+        /// Fields of cooperation it teaches about.
         #[serde(default)] fields: Vec<Field>,
+        /// The ids of the cities its story is about.
         #[serde(default)] cities: Vec<String>,
+        /// The id of the case study its story comes from.
         #[serde(default)] case_study: Option<String>,
+        /// What pupils can do after it ("I can …").
         objectives: Vec<String>,
+        /// What the class needs.
         #[serde(default)] materials: Vec<String>,
+        /// The activity, step by step, on the teacher copy.
         #[serde(default)] steps: Vec<Step>,
+        /// Worksheet questions, with the answers for the teacher copy.
         #[serde(default)] questions: Vec<Question>,
+        /// Markdown for the teacher copy: preparation, safety, how to adapt.
         #[serde(default)] teacher_notes: Option<String>,
     }
 );
@@ -506,27 +630,37 @@ kind!(
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionMeta {
+    /// The section's title (else the default language's, else its folder's name in title case).
     #[serde(default)]
     pub title: Option<String>,
+    /// One or two sentences for lists and `<meta name=description>`.
     #[serde(default)]
     pub description: Option<String>,
     /// The kind of the documents in this section and below it.
     #[serde(default)]
     pub kind: Option<Kind>,
+    /// How its list orders the pages.
     #[serde(default)]
     pub sort_by: Option<SortBy>,
+    /// Pages per list page, instead of the site's `paginate_by`.
     #[serde(default)]
     pub paginate_by: Option<usize>,
+    /// Its place in the menu, lower first.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// Left out of the build unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// The language, normally implied by the file name's suffix.
     #[serde(default)]
     pub lang: Option<String>,
+    /// A translation's review status.
     #[serde(default)]
     pub status: Option<Status>,
+    /// For a translation: the content hash of the source it was translated from.
     #[serde(default)]
     pub translated_from: Option<String>,
+    /// Old URLs that redirect here.
     #[serde(default)]
     pub aliases: Vec<String>,
     /// Other keys (Hugo's `linkTitle` or `cascade`, Zola's `template` or `[extra]`), kept for templates.
@@ -566,12 +700,19 @@ pub enum SortBy {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum KindData {
+    /// A plain page's.
     Page(PageData),
+    /// A city's.
     City(CityData),
+    /// A case study's.
     CaseStudy(CaseStudyData),
+    /// An agreement's.
     Agreement(AgreementData),
+    /// An event's.
     Event(EventData),
+    /// A programme's.
     Programme(ProgrammeData),
+    /// A lesson's.
     Lesson(LessonData),
 }
 
