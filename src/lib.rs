@@ -4,6 +4,7 @@
 
 // A `Diagnostic` carries its snippet and hint by value; errors are the cold path, so boxing them buys nothing.
 #![allow(clippy::result_large_err)]
+#![deny(missing_docs)]
 
 pub mod bundle;
 pub mod config;

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// A page of the site: a document and where it is published.
 #[derive(Debug)]
 pub struct Page {
+    /// The document.
     pub doc: Document,
     /// Output directory relative to the site root, ending in `/`: `my/lessons/lesson-01/`.
     pub path: String,
@@ -24,25 +25,36 @@ pub struct Page {
 pub struct Section {
     /// Folder relative to the content directory (`lessons`; empty for the home page).
     pub dir: String,
+    /// The language of its pages.
     pub lang: String,
+    /// Its title: its `_index`'s, else the default language's, else its folder's name.
     pub title: String,
     /// Its `_index.md`, when it has one.
     pub file: Option<SectionFile>,
+    /// Its site path, ending in `/`.
     pub path: String,
+    /// How its list orders the pages.
     pub sort_by: SortBy,
+    /// Pages per list page.
     pub paginate_by: usize,
+    /// Its place among its siblings and in the menu, lower first.
     pub weight: i64,
     /// Pages in display order.
     pub pages: Vec<usize>,
+    /// Its subsections (same language), in order.
     pub subsections: Vec<usize>,
+    /// Its parent section, `None` for a language's home.
     pub parent: Option<usize>,
 }
 
 /// The linked site.
 #[derive(Debug)]
 pub struct Site {
+    /// The configuration.
     pub config: Config,
+    /// Every page.
     pub pages: Vec<Page>,
+    /// Every section, in every language.
     pub sections: Vec<Section>,
     /// Every language version of a document, by `dir/id`: (lang, page index), default language first.
     pub translations: BTreeMap<String, Vec<(String, usize)>>,
@@ -163,7 +175,9 @@ fn group_tags(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, Vec<usize>>> 
 /// Resolves `.md` links for pages in one language: a link to a document picks its translation in that
 /// language when there is one.
 pub struct Linker<'a> {
+    /// The site.
     pub site: &'a Site,
+    /// The language links are resolved for.
     pub lang: &'a str,
 }
 

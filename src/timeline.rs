@@ -15,8 +15,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
+    /// A cooperation agreement.
     Agreement,
+    /// An event.
     Event,
+    /// An event of type `award`.
     Award,
 }
 
@@ -46,18 +49,25 @@ pub struct Entry {
     pub id: String,
     /// The key its translations share (`timeline/1981-dalian-pollution-control-course`).
     pub key: String,
+    /// Agreement, event or award.
     pub kind: EntryKind,
     /// The event type or agreement type as written in front matter (`training`, `friendship-city`).
     pub r#type: String,
+    /// When it happened or began.
     pub date: DateSpec,
+    /// When it ended, for a range.
     pub end: Option<DateSpec>,
     /// The source gives a Japanese fiscal year (April to March).
     pub fiscal_year: bool,
     /// City ids: an event's `cities`, an agreement's `parties`.
     pub cities: Vec<String>,
+    /// Fields of cooperation.
     pub fields: Vec<Field>,
+    /// The id of its case study.
     pub case_study: Option<String>,
+    /// The id of the agreement it follows from.
     pub agreement: Option<String>,
+    /// The publication and section it is taken from.
     pub source: Option<String>,
     /// Index of the document's page in [`Site::pages`] (the default-language version).
     pub page: usize,
@@ -158,8 +168,11 @@ pub fn sort(list: &mut [Entry]) {
 /// A dimension a timeline can be filtered by, with its value.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Filter {
+    /// Entries naming this city id.
     City(String),
+    /// Entries in this field of cooperation.
     Field(Field),
+    /// Entries of this kind.
     Kind(EntryKind),
 }
 
@@ -247,14 +260,18 @@ pub fn decade_of(year: i32) -> i32 {
 /// The entries of one year, as positions in the list that was grouped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearGroup {
+    /// The year.
     pub year: i32,
+    /// Its entries.
     pub entries: Vec<usize>,
 }
 
 /// The years of one decade that have entries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DecadeGroup {
+    /// The decade's first year (1990).
     pub decade: i32,
+    /// Its years with entries.
     pub years: Vec<YearGroup>,
 }
 
@@ -287,6 +304,7 @@ pub fn group(entries: &[&Entry]) -> Vec<DecadeGroup> {
 pub enum Lane {
     /// Agreements, which have no field of their own.
     Agreements,
+    /// Events in this field of cooperation.
     Field(Field),
     /// Events that name no field.
     Other,
@@ -315,14 +333,18 @@ pub struct Mark {
 /// One row: a lane and its cells, one per year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
+    /// The lane.
     pub lane: Lane,
+    /// Its cells, one per year of [`Swimlane::years`].
     pub cells: Vec<Vec<Mark>>,
 }
 
 /// A case study at a glance: rows = fields of cooperation, columns = years.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Swimlane {
+    /// The columns' years, in order.
     pub years: Vec<i32>,
+    /// The lanes.
     pub rows: Vec<Row>,
 }
 

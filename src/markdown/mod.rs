@@ -17,15 +17,20 @@ use std::path::Path;
 /// One heading, for the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Heading {
+    /// Its level, 1–6.
     pub level: u8,
+    /// Its anchor id, unique in the page.
     pub id: String,
+    /// Its text.
     pub title: String,
 }
 
 /// A rendered Markdown body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The body as HTML.
     pub html: String,
+    /// The body's headings.
     pub toc: Vec<Heading>,
     /// The text without markup, for search and summaries.
     pub text: String,
@@ -69,12 +74,15 @@ impl SiteLink {
 pub struct Input<'a> {
     /// The whole file, for diagnostics.
     pub source: &'a str,
+    /// Where the body starts in `source`.
     pub body_offset: usize,
+    /// The file, as shown in diagnostics.
     pub file: &'a Path,
     /// The file's path relative to the content directory, to resolve relative links.
     pub rel: &'a str,
     /// Where the page is published (`cities/dalian/`), to resolve links that are not `.md` files.
     pub path: &'a str,
+    /// Typographic quotes and dashes (`smart_punctuation` in kizuna.yaml).
     pub smart_punctuation: bool,
     /// What to do with raw HTML in the body.
     pub raw_html: RawHtml,
@@ -95,6 +103,7 @@ pub enum RawHtml {
 
 /// Resolves a content-relative `.md` path (`lessons/lesson-01.md`) to a site path (`lessons/lesson-01/`).
 pub trait Resolve {
+    /// The site path of the document at `rel`, or `None` when there is none.
     fn resolve(&self, rel: &str) -> Option<String>;
 }
 

@@ -170,7 +170,7 @@ impl Cache {
         }
     }
 
-    /// Removes entries unused for [`KEEP`] from the folder, and from memory those the build now ending did not
+    /// Removes entries unused for 60 days from the folder, and from memory those the build now ending did not
     /// use.
     pub fn sweep(&self) {
         if let Some(memory) = &self.memory {

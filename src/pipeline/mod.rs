@@ -22,8 +22,11 @@ use checks::{broken_site_links, copied_over_generated, shortcode_summary};
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The site's root folder (with kizuna.yaml and content/).
     pub root: PathBuf,
+    /// Where the site is written.
     pub output: PathBuf,
+    /// Build pages marked `draft: true` too.
     pub drafts: bool,
     /// Overrides `portable` in kizuna.yaml.
     pub portable: Option<bool>,
@@ -50,13 +53,21 @@ impl Options {
 
 /// A site rendered in memory, ready to write.
 pub struct Generated {
+    /// The linked site.
     pub site: Site,
+    /// Every page's and section's rendered Markdown.
     pub bodies: Bodies,
+    /// The translation report.
     pub translations: translations::Report,
+    /// The rendered files, sorted by path ([`generate`] only).
     pub files: Vec<OutputFile>,
+    /// The theme.
     pub theme: Theme,
+    /// Files beside the content, copied as they are.
     pub assets: Vec<Asset>,
+    /// Warnings of every stage.
     pub warnings: Vec<Diagnostic>,
+    /// Seconds each stage took, in order.
     pub timings: Vec<(&'static str, f64)>,
     /// The lesson booklet PDFs made, by section index.
     pub booklets: BTreeMap<usize, Vec<crate::pdf::Download>>,
@@ -82,11 +93,15 @@ impl Generated {
 /// each as (title, site path).
 #[derive(Debug, Clone)]
 pub struct Door {
+    /// The language code.
     pub lang: String,
     /// The language's name in itself.
     pub name: String,
+    /// The home page's site path.
     pub home: String,
+    /// Its top-level sections: (title, site path).
     pub sections: Vec<(String, String)>,
+    /// Its lesson booklets: (label, site path).
     pub booklets: Vec<(String, String)>,
 }
 
@@ -493,12 +508,17 @@ pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered,
 pub struct Report {
     /// The site's title and description, from kizuna.yaml.
     pub title: String,
+    /// What the site is.
     pub description: String,
     /// The site's front doors, for a start page: each language's home and top-level sections.
     pub doors: Vec<Door>,
+    /// Pages built.
     pub pages: usize,
+    /// Files written.
     pub files: usize,
+    /// Warnings of every stage.
     pub warnings: Vec<Diagnostic>,
+    /// Seconds each stage took, in order.
     pub timings: Vec<(&'static str, f64)>,
 }
 

@@ -28,24 +28,32 @@ pub type OutputFile = (String, Vec<u8>);
 
 /// Markdown bodies rendered by the markdown stage, by page and section index.
 pub struct Bodies {
+    /// Each page's body, by page index.
     pub pages: Vec<Rendered>,
+    /// Each section's body (its `_index.md`), by section index.
     pub sections: Vec<Rendered>,
 }
 
 /// One templated output of the site. Indices are into [`Site::pages`] and [`Site::sections`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
+    /// A page.
     Page(usize),
+    /// A lesson's teacher copy.
     Teacher(usize),
+    /// A lesson section's print-all page.
     PrintAll(usize),
     /// A section's list, page `n` (from 1) of its pagination.
     Section(usize, usize),
+    /// A language's list of tags.
     TagList(String),
     /// Language, tag, pagination page.
     Tag(String, String, usize),
+    /// A language's search page.
     Search(String),
     /// The translation status page.
     Translations,
+    /// The 404 page.
     NotFound,
 }
 

@@ -1,5 +1,5 @@
 //! The binary format of the client index, shared by the writer ([`super::export`]), the Rust
-//! reader ([`super::query`]) and the JavaScript client. All integers are unsigned LEB128
+//! reader ([`mod@super::query`]) and the JavaScript client. All integers are unsigned LEB128
 //! varints; strings are a varint byte length followed by UTF-8.
 //!
 //! * manifest: `KZS4`, N docs, langs, kinds, cities, fields (string lists), groups

@@ -1,9 +1,9 @@
 //! Client-side search: tantivy analyses the documents and computes BM25 statistics at build time;
 //! the index is exported as compact binary shards under `out/search/`, which the dependency-free
-//! JavaScript client (`themes/default/static/search/engine.js`) and [`query`] read with
+//! JavaScript client (`themes/default/static/search/engine.js`) and [`query()`] read with
 //! the same ranking.
 //!
-//! Layout of `out/search/` (every `.bin` is packed, zlib where that is smaller, see [`format`], and
+//! Layout of `out/search/` (every `.bin` is packed, zlib where that is smaller, see [`mod@format`], and
 //! also exists as `.js` calling `window.kizunaSearchData(path, base64)`, for `file://`):
 //! * `manifest.bin` — documents, facet values, language/kind ranges of document ids, shard bounds;
 //! * `s/<n>.bin` — shards of the term dictionary by term range, postings inline for rare terms;

@@ -23,9 +23,13 @@ use std::time::{Duration, Instant};
 /// What `kizuna serve` was asked for.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// The site to build and serve.
     pub site: Options,
+    /// The port to listen on.
     pub port: u16,
+    /// The address to listen on.
     pub bind: IpAddr,
+    /// Open the site in the default browser.
     pub open: bool,
 }
 

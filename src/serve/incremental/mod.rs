@@ -64,10 +64,12 @@ impl Changes {
         }
     }
 
+    /// Whether nothing changed.
     pub fn is_empty(&self) -> bool {
         self.content.is_empty() && !self.statics && !self.full
     }
 
+    /// Adds `other`'s changes.
     pub fn merge(&mut self, other: Changes) {
         self.content.extend(other.content);
         self.statics |= other.statics;
@@ -80,8 +82,11 @@ impl Changes {
 /// write stage lets one replace another, reversed).
 #[derive(Default, Clone)]
 pub struct Served {
+    /// Generated files by output path.
     pub files: HashMap<String, Bytes>,
+    /// Content assets by output path, served from disk.
     pub assets: HashMap<String, PathBuf>,
+    /// Theme static files by output path.
     pub statics: HashMap<String, StaticSource>,
 }
 
@@ -90,10 +95,13 @@ pub struct Served {
 pub struct Rebuilt {
     /// Output paths whose bytes changed, appeared or disappeared, sorted.
     pub changed: Vec<String>,
+    /// Warnings of the rebuild.
     pub warnings: Vec<Diagnostic>,
     /// How many templated outputs were rendered (of `jobs`).
     pub rendered: usize,
+    /// Templated outputs of the site.
     pub jobs: usize,
+    /// Everything was rendered.
     pub full: bool,
 }
 
@@ -167,6 +175,7 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An engine for the site `opts` names; nothing is built until [`Engine::rebuild`].
     pub fn new(mut opts: Options) -> Engine {
         opts.cache = opts.cache.remembering();
         Engine {
