@@ -1,8 +1,9 @@
 //! PDFs kept under the hash of everything they are made from (template, lesson, strings, fonts, kizuna's
 //! version), so that a build where no lesson changed compiles none — and, for the plan, the characters of a
-//! lesson no font covers, so that such a build does not load a CJK font to find out again. Like Hugo's `cacheDir`, the cache is the
-//! user's: `$KIZUNA_CACHE_DIR`, else `$XDG_CACHE_HOME/kizuna`, else `~/.cache/kizuna` (`%LOCALAPPDATA%`
-//! on Windows), else the temporary folder. Entries unused for 60 days are removed.
+//! lesson no font covers, so that such a build does not load a CJK font to find out again. Like Hugo's
+//! `cacheDir`, the cache is the user's: `$KIZUNA_CACHE_DIR`, else `$XDG_CACHE_HOME/kizuna`, else
+//! `~/.cache/kizuna` (`%LOCALAPPDATA%` on Windows), else the temporary folder. Entries unused for 60 days are
+//! removed.
 
 use crate::fingerprint::Fnv;
 use std::collections::HashMap;

@@ -90,6 +90,22 @@ pub struct Served {
     pub statics: HashMap<String, StaticSource>,
 }
 
+impl Served {
+    /// Serves `files`, each in place of the file at its path; the paths whose bytes changed go to `changed`.
+    fn replace(
+        &mut self,
+        files: impl IntoIterator<Item = render::OutputFile>,
+        changed: &mut Vec<String>,
+    ) {
+        for (path, bytes) in files {
+            if self.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
+                changed.push(path.clone());
+                self.files.insert(path, Arc::new(bytes));
+            }
+        }
+    }
+}
+
 /// A successful rebuild.
 #[derive(Debug)]
 pub struct Rebuilt {
@@ -522,17 +538,15 @@ impl Engine {
         // The timelines show every event: made again only when what they are made from changed.
         let (derived, d) = if render::derives(&site, templates) {
             let key = derived_key(&site, &bodies);
-            match self.derived.take() {
-                Some((k, made)) if k == key && !self.needs_full_render => {
-                    self.derived = Some((k, made.clone()));
-                    made
-                }
-                _ => {
-                    let made = render::derived(&site, &bodies, &langs, templates);
-                    self.derived = Some((key, made.clone()));
-                    made
-                }
+            let current =
+                !self.needs_full_render && self.derived.as_ref().is_some_and(|(k, _)| *k == key);
+            if !current {
+                self.derived = Some((key, render::derived(&site, &bodies, &langs, templates)));
             }
+            self.derived
+                .as_ref()
+                .map(|(_, made)| made.clone())
+                .unwrap_or_default()
         } else {
             Default::default()
         };
@@ -565,12 +579,8 @@ impl Engine {
                 )
                 .collect();
             let mut changed = Vec::new();
-            for (path, bytes) in files.into_iter().chain(extra) {
-                if self.served.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                    changed.push(path.clone());
-                    self.served.files.insert(path, Arc::new(bytes));
-                }
-            }
+            self.served
+                .replace(files.into_iter().chain(extra), &mut changed);
             let gone: Vec<String> = self
                 .served
                 .files
@@ -673,12 +683,7 @@ impl Engine {
             return Err(diagnostics);
         }
         let mut changed = Vec::new();
-        for (path, bytes) in files {
-            if self.served.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                changed.push(path.clone());
-                self.served.files.insert(path, Arc::new(bytes));
-            }
-        }
+        self.served.replace(files, &mut changed);
         changed.sort();
         Ok((changed, diagnostics))
     }
@@ -727,12 +732,7 @@ impl Engine {
         for p in &changed {
             self.served.files.remove(p);
         }
-        for (path, bytes) in files {
-            if self.served.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
-                changed.push(path.clone());
-                self.served.files.insert(path, Arc::new(bytes));
-            }
-        }
+        self.served.replace(files, &mut changed);
         changed.sort();
         changed
     }
