@@ -18,6 +18,11 @@ impl Fnv {
         }
     }
 
+    /// The fingerprint.
+    pub fn value(&self) -> u64 {
+        self.0
+    }
+
     /// The fingerprint as 16 hex digits.
     pub fn hex(&self) -> String {
         format!("{:016x}", self.0)

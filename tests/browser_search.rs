@@ -223,9 +223,9 @@ fn check_site(base: &str) {
     assert!(api["total"].as_u64().unwrap_or(0) >= 2, "{api}");
     assert_eq!(api["first"], "/lessons/lesson-04/", "{api}");
     if base.starts_with("http") {
-        // Index files are asked for with the index's fingerprint, so a cache never mixes two builds.
+        // Index files are asked for with their own fingerprints, so a cache never mixes two builds.
         let urls = b.cdp.eval(
-            "performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\/search\\/(s|p|d|f)\\/|manifest/.test(n))",
+            "performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\/search\\/(s|p|r|d|f)\\/|manifest/.test(n))",
         );
         let urls: Vec<&str> = urls
             .as_array()
@@ -235,7 +235,7 @@ fn check_site(base: &str) {
         for u in &urls {
             let versioned = u
                 .split_once("?v=")
-                .is_some_and(|(_, v)| v.len() == 16 && v.bytes().all(|c| c.is_ascii_hexdigit()));
+                .is_some_and(|(_, v)| v.len() == 8 && v.bytes().all(|c| c.is_ascii_hexdigit()));
             assert_eq!(versioned, !u.contains("manifest"), "{u}");
         }
     }

@@ -10,14 +10,43 @@ import { join } from "node:path";
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const [out, queriesPath] = process.argv.slice(2);
 let fetched = [];
+// format.rs: file_fp, block_fp, RECORD_FILES_PER_BLOCK.
+const fnv32 = (bytes) => {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return Number(BigInt.asUintN(32, h ^ (h >> 32n)));
+};
+const hex = (v) => v.toString(16).padStart(8, "0");
+const RECORD_FILES_PER_BLOCK = 16;
+// The fingerprint a file is asked for with: its own, or its block's for record files.
+const fingerprint = (path, bytes) => {
+  const d = path.match(/^(.*\/d\/)(\d+)\.bin$/);
+  if (!d) return hex(fnv32(bytes));
+  const first = Math.floor(Number(d[2]) / RECORD_FILES_PER_BLOCK) * RECORD_FILES_PER_BLOCK;
+  const fps = [];
+  for (let k = first; k < first + RECORD_FILES_PER_BLOCK; k++) {
+    let b;
+    try { b = readFileSync(d[1] + k + ".bin"); } catch { break; }
+    const v = fnv32(b);
+    fps.push(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
+  }
+  return hex(fnv32(fps));
+};
 globalThis.fetch = async (url) => {
   fetched.push(String(url).replace(/^.*\/search\//, ""));
+  let b;
   try {
-    const b = readFileSync(fileURLToPath(url));
-    return { ok: true, status: 200, arrayBuffer: async () => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) };
+    b = readFileSync(fileURLToPath(url));
   } catch {
     return { ok: false, status: 404 };
   }
+  // Every file but the manifest is asked for with its fingerprint; a wrong one is an error.
+  const v = new URL(url).searchParams.get("v");
+  const manifest = /\/manifest\.bin$/.test(new URL(url).pathname);
+  if (manifest !== (v === null) || (v !== null && v !== fingerprint(fileURLToPath(url), b))) {
+    throw new Error(`${url}: asked for with the wrong fingerprint (the file's is ${fingerprint(fileURLToPath(url), b)})`);
+  }
+  return { ok: true, status: 200, arrayBuffer: async () => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) };
 };
 // KIZUNA_INFLATE=js: unpack with inflate.js, as browsers without DecompressionStream do.
 if (process.env.KIZUNA_INFLATE === "js") {

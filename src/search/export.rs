@@ -7,8 +7,8 @@ use rayon::prelude::*;
 
 use super::analyse;
 use super::format::{
-    base64, by_df_then_term, encode_postings, pack, put_str, put_varint, IDF_SCALE, MAGIC,
-    MAX_PREFIX_TERMS, MIN_PREFIX_CHARS, RECORDS_PER_FILE,
+    base64, block_fp, by_df_then_term, encode_postings, file_fp, pack, put_fp, put_str, put_varint,
+    IDF_SCALE, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS, RECORDS_PER_FILE, RECORD_FILES_PER_BLOCK,
 };
 use super::index::Built;
 use super::{IndexStats, SearchError};
@@ -147,7 +147,37 @@ fn typed_total(
     total
 }
 
-/// Lays out every file of the client index.
+/// A packed file and its fingerprint.
+struct Packed {
+    bytes: Vec<u8>,
+    fp: u32,
+}
+
+impl Packed {
+    fn new(raw: &[u8]) -> Packed {
+        let bytes = pack(raw);
+        Packed {
+            fp: file_fp(&bytes),
+            bytes,
+        }
+    }
+}
+
+/// A facet file: the count of documents, then their deltas.
+fn facet_file(docs: &[u32]) -> Vec<u8> {
+    let mut b = Vec::new();
+    put_varint(&mut b, docs.len() as u64);
+    let mut prev = 0;
+    for (i, d) in docs.iter().enumerate() {
+        put_varint(&mut b, u64::from(if i == 0 { *d } else { d - prev }));
+        prev = *d;
+    }
+    b
+}
+
+/// Lays out every file of the client index. Files are laid out from the leaves up, each packed before
+/// the file that names it, which holds its fingerprint: postings and records, then shards and facets,
+/// then the manifest.
 pub fn layout(built: &Built) -> Files {
     let n = built.docs.len() as u32;
     let langs = sorted_unique(built.docs.iter().map(|d| &d.lang));
@@ -155,8 +185,15 @@ pub fn layout(built: &Built) -> Files {
     let cities = sorted_unique(built.docs.iter().flat_map(|d| &d.cities));
     let fields = sorted_unique(built.docs.iter().flat_map(|d| &d.fields));
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let record = |b: &mut Vec<u8>, i: usize| {
+        let d = &built.docs[i];
+        put_str(b, &d.url);
+        put_str(b, &analyse::normalise(&d.title));
+        put_str(b, &built.excerpts[i]);
+    };
 
-    // Postings of every term, and the shards of the dictionary.
+    // Postings of every term; the frequent terms' in files of their own, each with a chunk of the
+    // records of its best documents.
     let encoded: Vec<Vec<u8>> = built
         .terms
         .par_iter()
@@ -171,14 +208,33 @@ pub fn layout(built: &Built) -> Files {
         .zip(&built.terms)
         .map(|(e, t)| e.len() + t.0.len() + 4)
         .sum();
-    // Shard size balancing the manifest (≈5 bytes a shard) against ~3 shards a query.
+    // Shard size balancing the manifest (≈9 bytes a shard) against ~3 shards a query.
     let target = ((5.0 * total as f64 / 3.0).sqrt() as usize).clamp(1024, 8192);
     let inline_max = target / 4;
+    let with_file: Vec<usize> = (0..encoded.len())
+        .filter(|&i| encoded[i].len() > inline_max)
+        .collect();
+    let own: Vec<(Packed, Packed)> = with_file
+        .par_iter()
+        .map(|&i| {
+            let mut best = built.terms[i].1.clone();
+            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            best.truncate(CHUNK_RECORDS);
+            let mut r = Vec::new();
+            put_varint(&mut r, best.len() as u64);
+            for (doc, _) in best {
+                put_varint(&mut r, u64::from(doc));
+                record(&mut r, doc as usize);
+            }
+            (Packed::new(&encoded[i]), Packed::new(&r))
+        })
+        .collect();
+
+    // The shards of the dictionary.
     let mut bounds: Vec<String> = Vec::new();
     let mut shard: Vec<u8> = Vec::new();
     let mut shard_terms = 0u64;
     let mut prev_term = "";
-    let mut postings_files = 0usize;
     let mut shards: Vec<Vec<u8>> = Vec::new();
     let flush = |shard: &mut Vec<u8>, count: &mut u64, shards: &mut Vec<Vec<u8>>| {
         let mut b = Vec::with_capacity(shard.len() + 4);
@@ -188,8 +244,7 @@ pub fn layout(built: &Built) -> Files {
         *count = 0;
     };
     let mut seen = Marks::new(n as usize);
-    // (postings file number, term) of every term with a postings file: each gets a chunk of records.
-    let mut chunks: Vec<(usize, usize)> = Vec::new();
+    let mut next_file = 0usize;
     for (i, ((term, postings), enc)) in built.terms.iter().zip(&encoded).enumerate() {
         if shard_terms == 0 {
             // Lower bound: the shortest prefix of this term above the previous shard's last term.
@@ -219,11 +274,12 @@ pub fn layout(built: &Built) -> Files {
         put_str(&mut shard, &term[shared..]);
         put_varint(&mut shard, postings.len() as u64);
         put_varint(&mut shard, idf_q(postings.len() as u64, u64::from(n)));
-        if enc.len() > inline_max {
-            postings_files += 1;
-            put_varint(&mut shard, postings_files as u64);
-            files.push((format!("p/{}.bin", postings_files - 1), enc.clone()));
-            chunks.push((postings_files - 1, i));
+        if with_file.get(next_file) == Some(&i) {
+            let (p, r) = &own[next_file];
+            next_file += 1;
+            put_varint(&mut shard, next_file as u64);
+            put_fp(&mut shard, p.fp);
+            put_fp(&mut shard, r.fp);
             // The best documents of the term inline, for completions of the word being typed.
             let top = best_documents(postings);
             put_varint(&mut shard, top.len() as u64);
@@ -246,10 +302,65 @@ pub fn layout(built: &Built) -> Files {
     if shard_terms > 0 {
         flush(&mut shard, &mut shard_terms, &mut shards);
     }
-    let num_shards = shards.len();
-    for (i, s) in shards.into_iter().enumerate() {
-        files.push((format!("s/{i}.bin"), s));
+    drop(encoded);
+    for (k, (p, r)) in own.into_iter().enumerate() {
+        files.push((format!("p/{k}.bin"), p.bytes));
+        files.push((format!("r/{k}.bin"), r.bytes));
     }
+    let shards: Vec<Packed> = shards.par_iter().map(|s| Packed::new(s)).collect();
+
+    // Facets: the documents of each city and field, and every document's year.
+    let facets: Vec<(String, Packed)> = [("c", &cities), ("f", &fields)]
+        .into_iter()
+        .flat_map(|(prefix, values)| {
+            values
+                .iter()
+                .enumerate()
+                .map(move |(vi, v)| (prefix, vi, v))
+        })
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(prefix, vi, v)| {
+            let docs: Vec<u32> = (0..n)
+                .filter(|&i| {
+                    let d = &built.docs[i as usize];
+                    if prefix == "c" { &d.cities } else { &d.fields }.contains(v)
+                })
+                .collect();
+            (
+                format!("f/{prefix}{vi}.bin"),
+                Packed::new(&facet_file(&docs)),
+            )
+        })
+        .collect();
+    let years: Vec<i32> = built.docs.iter().filter_map(|d| d.year).collect();
+    let (ymin, ymax) = (
+        years.iter().copied().min().unwrap_or(0),
+        years.iter().copied().max().unwrap_or(0),
+    );
+    let mut y = Vec::new();
+    for d in &built.docs {
+        put_varint(&mut y, d.year.map_or(0, |v| (v - ymin + 1) as u64));
+    }
+    let year = Packed::new(&y);
+
+    // Records: those of RECORDS_PER_FILE consecutive documents a file.
+    let docs: Vec<Packed> = (0..built.docs.len().div_ceil(RECORDS_PER_FILE))
+        .into_par_iter()
+        .map(|k| {
+            let ids = k * RECORDS_PER_FILE..((k + 1) * RECORDS_PER_FILE).min(built.docs.len());
+            let mut b = Vec::new();
+            put_varint(&mut b, ids.len() as u64);
+            for i in ids {
+                record(&mut b, i);
+            }
+            Packed::new(&b)
+        })
+        .collect();
+    let blocks: Vec<u32> = docs
+        .chunks(RECORD_FILES_PER_BLOCK)
+        .map(|block| block_fp(block.iter().map(|d| d.fp)))
+        .collect();
 
     // Manifest.
     let mut m = Vec::new();
@@ -275,11 +386,6 @@ pub fn layout(built: &Built) -> Files {
             put_varint(&mut m, v);
         }
     }
-    let years: Vec<i32> = built.docs.iter().filter_map(|d| d.year).collect();
-    let (ymin, ymax) = (
-        years.iter().copied().min().unwrap_or(0),
-        years.iter().copied().max().unwrap_or(0),
-    );
     put_varint(&mut m, (i64::from(ymin) + 10000).max(0) as u64);
     put_varint(
         &mut m,
@@ -289,7 +395,7 @@ pub fn layout(built: &Built) -> Files {
             (ymax - ymin + 1) as u64
         },
     );
-    put_varint(&mut m, num_shards as u64);
+    put_varint(&mut m, shards.len() as u64);
     let mut prev = "";
     for b in &bounds {
         let shared = b
@@ -302,93 +408,33 @@ pub fn layout(built: &Built) -> Files {
         put_str(&mut m, &b[shared..]);
         prev = b;
     }
-    files.push(("manifest.bin".to_string(), m));
+    for s in &shards {
+        put_fp(&mut m, s.fp);
+    }
+    put_fp(&mut m, year.fp);
+    for (_, f) in &facets {
+        put_fp(&mut m, f.fp);
+    }
+    put_varint(&mut m, blocks.len() as u64);
+    for b in blocks {
+        put_fp(&mut m, b);
+    }
 
-    // Facets.
-    for (prefix, values, get) in [
-        (
-            "c",
-            &cities,
-            (|d: &super::SearchDoc| &d.cities) as fn(&super::SearchDoc) -> &Vec<String>,
-        ),
-        ("f", &fields, |d: &super::SearchDoc| &d.fields),
-    ] {
-        for (vi, v) in values.iter().enumerate() {
-            let docs: Vec<u32> = built
-                .docs
-                .iter()
-                .enumerate()
-                .filter(|(_, d)| get(d).contains(v))
-                .map(|(i, _)| i as u32)
-                .collect();
-            let mut b = Vec::new();
-            put_varint(&mut b, docs.len() as u64);
-            let mut prev = 0;
-            for (i, d) in docs.iter().enumerate() {
-                put_varint(&mut b, u64::from(if i == 0 { *d } else { d - prev }));
-                prev = *d;
-            }
-            files.push((format!("f/{prefix}{vi}.bin"), b));
-        }
-    }
-    let mut y = Vec::new();
-    for d in &built.docs {
-        put_varint(&mut y, d.year.map_or(0, |v| (v - ymin + 1) as u64));
-    }
-    files.push(("f/year.bin".to_string(), y));
-
-    // Documents: the records of RECORDS_PER_FILE consecutive documents a file, and the records of each
-    // frequent term's first documents together.
-    let record = |b: &mut Vec<u8>, i: usize| {
-        let d = &built.docs[i];
-        put_str(b, &d.url);
-        put_str(b, &analyse::normalise(&d.title));
-        put_str(b, &built.excerpts[i]);
-    };
-    let docs: Vec<(String, Vec<u8>)> = (0..built.docs.len().div_ceil(RECORDS_PER_FILE))
-        .into_par_iter()
-        .map(|k| {
-            let ids = k * RECORDS_PER_FILE..((k + 1) * RECORDS_PER_FILE).min(built.docs.len());
-            let mut b = Vec::new();
-            put_varint(&mut b, ids.len() as u64);
-            for i in ids {
-                record(&mut b, i);
-            }
-            (format!("d/{k}.bin"), b)
-        })
-        .collect();
-    files.extend(docs);
-    let chunked: Vec<(String, Vec<u8>)> = chunks
-        .par_iter()
-        .map(|&(file, term)| {
-            let mut best = built.terms[term].1.clone();
-            best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            best.truncate(CHUNK_RECORDS);
-            let mut b = Vec::new();
-            put_varint(&mut b, best.len() as u64);
-            for (doc, _) in best {
-                put_varint(&mut b, u64::from(doc));
-                record(&mut b, doc as usize);
-            }
-            (format!("r/{file}.bin"), b)
-        })
-        .collect();
-    files.extend(chunked);
-
-    // The index's fingerprint ends the manifest: the client asks for every other file with it, so that
-    // a browser never mixes files of two builds from its cache.
-    let mut id = crate::fingerprint::Fnv::default();
-    for (name, bytes) in files.iter().filter(|f| f.0 != "manifest.bin") {
-        id.write(name.as_bytes());
-        id.write(bytes);
-    }
-    if let Some(m) = files.iter_mut().find(|f| f.0 == "manifest.bin") {
-        put_str(&mut m.1, &id.hex());
-    }
-    let mut files: Vec<(String, Vec<u8>)> = files
-        .into_par_iter()
-        .map(|(name, raw)| (name, pack(&raw)))
-        .collect();
+    let num_shards = shards.len();
+    files.push(("manifest.bin".to_string(), pack(&m)));
+    files.extend(
+        shards
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (format!("s/{i}.bin"), s.bytes)),
+    );
+    files.extend(facets.into_iter().map(|(name, f)| (name, f.bytes)));
+    files.push(("f/year.bin".to_string(), year.bytes));
+    files.extend(
+        docs.into_iter()
+            .enumerate()
+            .map(|(k, d)| (format!("d/{k}.bin"), d.bytes)),
+    );
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Files {
         files,

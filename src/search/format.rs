@@ -5,11 +5,13 @@
 //! * manifest: `KZS4`, N docs, langs, kinds, cities, fields (string lists), groups
 //!   (lang, kind, first doc, count; documents are numbered by lang, kind, URL), year min+10000
 //!   and span+1 (0 = no years), shard count and each shard's lower bound (first is empty),
-//!   front-coded: bytes shared with the previous bound, then the rest; then the index's fingerprint
-//!   (16 hex digits over every other file), which the client adds to their URLs (`?v=`);
+//!   front-coded: bytes shared with the previous bound, then the rest; then the fingerprints
+//!   ([`file_fp`]) of each shard, of `f/year.bin`, of each city's and each field's facet file, and the
+//!   count and fingerprints of the blocks of record files ([`RECORD_FILES_PER_BLOCK`], [`block_fp`]);
 //! * shard: term count, then per term: bytes shared with the previous term, suffix, df,
 //!   quantised idf, postings file number + 1 (0 = inline, then byte length and postings;
-//!   otherwise the count and postings of the term's highest-impact documents, for completions and
+//!   otherwise the fingerprints of its postings file `p/N.bin` and of its records chunk `r/N.bin`,
+//!   the count and postings of the term's highest-impact documents, for completions and
 //!   one-word answers, then the documents matched when the term is the word being typed: the term
 //!   and its first [`MAX_PREFIX_TERMS`] completions, as a query counts them);
 //! * postings: encoding (0 = doc deltas, 1 = bitset over all docs), the docs, then one impact
@@ -21,15 +23,43 @@
 //!
 //! Every file is written packed ([`pack`]): one codec byte, 0 = stored as is, 1 = zlib (RFC 1950),
 //! which browsers inflate natively with `DecompressionStream("deflate")`.
+//!
+//! Every file but the manifest is asked for with its fingerprint in the URL (`s/3.bin?v=1a2b3c4d`), found
+//! where the client finds the file's name: a rebuild changes the URLs of the files it changed and no
+//! other, so a returning reader's browser fetches those and keeps the rest, and never mixes files of two
+//! builds. The manifest is revalidated on every page.
 
 use super::SearchError;
 
 /// The first bytes of the manifest: the format's name and version.
-pub const MAGIC: &[u8; 4] = b"KZS4";
+pub const MAGIC: &[u8; 4] = b"KZS5";
 
 /// Records of consecutive documents (numbered by language, kind and URL, so neighbours are alike) share a
 /// file: a tenth of the files a record each made, and a miss costs a few hundred bytes more.
 pub const RECORDS_PER_FILE: usize = 8;
+
+/// Record files (`d/K.bin`) share a fingerprint by blocks of this many: one each would weigh more in the
+/// manifest than they save (a page added or removed renumbers the documents after it anyway).
+pub const RECORD_FILES_PER_BLOCK: usize = 16;
+
+/// A file's fingerprint: FNV-1a over its packed bytes, as written, folded to 32 bits.
+pub fn file_fp(packed: &[u8]) -> u32 {
+    let mut h = crate::fingerprint::Fnv::default();
+    h.write(packed);
+    let v = h.value();
+    (v ^ (v >> 32)) as u32
+}
+
+/// The fingerprint of a block of record files: [`file_fp`] over their fingerprints, big-endian, in order.
+pub fn block_fp(fps: impl Iterator<Item = u32>) -> u32 {
+    let bytes: Vec<u8> = fps.flat_map(u32::to_be_bytes).collect();
+    file_fp(&bytes)
+}
+
+/// Appends a fingerprint: four bytes, big-endian.
+pub fn put_fp(out: &mut Vec<u8>, fp: u32) {
+    out.extend_from_slice(&fp.to_be_bytes());
+}
 
 /// The word being typed is completed from this many characters on.
 pub const MIN_PREFIX_CHARS: usize = 3;
@@ -171,6 +201,12 @@ impl<'a> Reader<'a> {
         let s = &self.buf[self.pos..self.pos + n];
         self.pos += n;
         Ok(s)
+    }
+
+    /// A fingerprint written by [`put_fp`].
+    pub fn fp(&mut self) -> Result<u32, SearchError> {
+        let b = self.bytes(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
     /// A string written by [`put_str`].

@@ -4,11 +4,14 @@
 //! the same ranking.
 //!
 //! Layout of `out/search/` (every `.bin` is packed, zlib where that is smaller, see [`mod@format`], and
-//! also exists as `.js` calling `window.kizunaSearchData(path, base64)`, for `file://`):
-//! * `manifest.bin` — documents, facet values, language/kind ranges of document ids, shard bounds;
+//! asked for with its own fingerprint in its URL; with `.js` twins calling
+//! `window.kizunaSearchData(path, base64)` where the site is read from `file://`):
+//! * `manifest.bin` — documents, facet values, language/kind ranges of document ids, shard bounds, the
+//!   fingerprints of the files it names;
 //! * `s/<n>.bin` — shards of the term dictionary by term range, postings inline for rare terms;
-//! * `p/<n>.bin` — postings of frequent terms, fetched only when the term is queried;
-//! * `d/<doc>.bin` — title, URL and excerpt text of one document, fetched for results shown;
+//! * `p/<n>.bin` — postings of frequent terms, fetched only when the term is queried; `r/<n>.bin` beside
+//!   it, the records of the term's best documents;
+//! * `d/<k>.bin` — title, URL and excerpt text of eight consecutive documents, fetched for results shown;
 //! * `f/c<n>.bin`, `f/f<n>.bin`, `f/year.bin` — city, field and year facets, fetched when filtering.
 //!
 //! Ranking (identical in Rust and JS, integer arithmetic): every query term must match (if no

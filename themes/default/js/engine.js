@@ -243,6 +243,12 @@
     if (this.p + n > this.b.length) throw new Error("kizuna search: truncated index file");
     var s = this.b.subarray(this.p, this.p + n); this.p += n; return s;
   };
+  /* A file's fingerprint (format.rs: put_fp), as the 8 hex digits of its URL's ?v=. */
+  Reader.prototype.fp = function () {
+    var b = this.bytes(4), h = "";
+    for (var i = 0; i < 4; i++) h += (b[i] < 16 ? "0" : "") + b[i].toString(16);
+    return h;
+  };
   Reader.prototype.string = function () { return decoder.decode(this.bytes(this.varint())); };
   Reader.prototype.strings = function () {
     var n = this.varint(), o = [];
@@ -339,17 +345,17 @@
     return inflater().then(function (inflate) { return inflate(z); });
   }
 
-  /* Every file but the manifest is asked for with the index's fingerprint (from the manifest, which is
-   * revalidated each time), so that a browser never mixes cached files of two builds. */
-  var VERSION = "";
-  function load(path) {
+  /* Every file but the manifest is asked for with its own fingerprint (`fp`, found where its name is:
+   * in the manifest, which is revalidated each time, or in a shard), so that a rebuild changes the URLs
+   * of the files it changed only, and a browser never mixes cached files of two builds. */
+  function load(path, fp) {
     var p = files.get(path);
     if (!p) {
       var pre = root.kizunaSearchPrefetch && root.kizunaSearchPrefetch[path];
       if (pre) delete root.kizunaSearchPrefetch[path];
       var isManifest = path === "manifest.bin";
       var viaFetch = typeof fetch === "function"
-        ? (pre || fetch(BASE + path + (isManifest ? "" : "?v=" + VERSION),
+        ? (pre || fetch(BASE + path + (isManifest ? "" : "?v=" + fp),
             isManifest ? { cache: "no-cache" } : undefined)).then(function (r) {
             if (!r.ok) throw new Error("HTTP " + r.status);
             return r.arrayBuffer();
@@ -370,7 +376,7 @@
     if (!manifestP) manifestP = load("manifest.bin").then(function (b) {
       var r = new Reader(b);
       var magic = decoder.decode(r.bytes(4));
-      if (magic !== "KZS4") throw new Error("kizuna search: bad index");
+      if (magic !== "KZS5") throw new Error("kizuna search: bad index");
       var m = { numDocs: r.varint(), langs: r.strings(), kinds: r.strings(), cities: r.strings(), fields: r.strings(), groups: [] };
       var ng = r.varint();
       for (var i = 0; i < ng; i++) m.groups.push([r.varint(), r.varint(), r.varint(), r.varint()]);
@@ -392,7 +398,9 @@
         m.bounds.bytes.push(bb);
         prev = bb;
       }
-      VERSION = r.string();
+      var fps = function (n) { var o = []; for (var i = 0; i < n; i++) o.push(r.fp()); return o; };
+      m.fp = { shards: fps(nb), year: r.fp(), cities: fps(m.cities.length), fields: fps(m.fields.length) };
+      recordBlocks = fps(r.varint());
       return m;
     });
     manifestP.catch(function () { manifestP = null; });
@@ -400,10 +408,11 @@
   }
 
   var shardCache = new Map();
-  function shard(i, numDocs) {
+  function shard(m, i) {
+    var numDocs = m.numDocs;
     var p = shardCache.get(i);
     if (!p) {
-      p = load("s/" + i + ".bin").then(function (b) {
+      p = load("s/" + i + ".bin", m.fp.shards[i]).then(function (b) {
         var r = new Reader(b), n = r.varint(), out = [], prev = new Uint8Array(0);
         for (var k = 0; k < n; k++) {
           var shared = r.varint(), suffix = r.bytes(r.varint());
@@ -414,6 +423,8 @@
           if (file === 0) e.inline = r.bytes(r.varint());
           else {
             e.file = file - 1;
+            e.fp = r.fp();
+            e.chunkFp = r.fp();
             e.topCount = r.varint();
             var start = r.p;
             r.skipPostings(e.topCount, numDocs);
@@ -448,14 +459,14 @@
 
   function lookup(m, term) {
     if (!m.bounds.length) return Promise.resolve(null);
-    return shard(shardOf(m.bounds, term), m.numDocs).then(function (es) {
+    return shard(m, shardOf(m.bounds, term)).then(function (es) {
       return es.find(function (e) { return e.term === term; }) || null;
     });
   }
 
   function withPrefix(m, prefix, range) {
     var ps = [];
-    for (var i = range[0]; i <= range[1]; i++) ps.push(shard(i, m.numDocs));
+    for (var i = range[0]; i <= range[1]; i++) ps.push(shard(m, i));
     return Promise.all(ps).then(function (all) {
       var out = [];
       all.forEach(function (es) { es.forEach(function (e) { if (e.term.startsWith(prefix)) out.push(e); }); });
@@ -473,11 +484,11 @@
   function needsFile(alt) { return !alt[0].inline && !(alt[1] === W_PREFIX && alt[0].top); }
 
   function filePostings(m, e) {
-    return load("p/" + e.file + ".bin").then(function (b) { return new Reader(b).postings(e.df, m.numDocs); });
+    return load("p/" + e.file + ".bin", e.fp).then(function (b) { return new Reader(b).postings(e.df, m.numDocs); });
   }
 
-  function facet(path) {
-    return load(path).then(function (b) {
+  function facet(path, fp) {
+    return load(path, fp).then(function (b) {
       var r = new Reader(b), n = r.varint(), out = new Set(), prev = 0;
       for (var i = 0; i < n; i++) { var d = r.varint(); prev = i === 0 ? d : prev + d; out.add(prev); }
       return out;
@@ -488,14 +499,15 @@
   function record(r) { return { url: r.string(), title: r.string(), text: r.string() }; }
 
   /* Records of RECORDS_PER_FILE consecutive documents share a file (format.rs): asking for one caches its
-   * neighbours. */
-  var RECORDS_PER_FILE = 8;
+   * neighbours. Their fingerprints go by blocks of RECORD_FILES_PER_BLOCK files (from the manifest). */
+  var RECORDS_PER_FILE = 8, RECORD_FILES_PER_BLOCK = 16, recordBlocks = [];
   var docCache = new Map();
   function doc(d) {
     var p = docCache.get(d);
     if (!p) {
       var first = d - d % RECORDS_PER_FILE;
-      var file = load("d/" + first / RECORDS_PER_FILE + ".bin").then(function (b) {
+      var k = first / RECORDS_PER_FILE;
+      var file = load("d/" + k + ".bin", recordBlocks[Math.floor(k / RECORD_FILES_PER_BLOCK)]).then(function (b) {
         var r = new Reader(b), n = r.varint(), out = [];
         for (var i = 0; i < n; i++) out.push(record(r));
         return out;
@@ -523,18 +535,18 @@
    * goes into the record cache, so a query's first results cost one request, not one each. */
   var CHUNKS_PER_WORD = 2;
   var chunkCache = new Map();
-  function chunk(file) {
-    var p = chunkCache.get(file);
+  function chunk(e) {
+    var p = chunkCache.get(e.file);
     if (!p) {
-      p = load("r/" + file + ".bin").then(function (b) {
+      p = load("r/" + e.file + ".bin", e.chunkFp).then(function (b) {
         var r = new Reader(b), n = r.varint();
         for (var i = 0; i < n; i++) {
           var d = r.varint(), rec = record(r);
           if (!docCache.has(d)) docCache.set(d, Promise.resolve(rec));
         }
       });
-      p.catch(function () { chunkCache.delete(file); });
-      chunkCache.set(file, p);
+      p.catch(function () { chunkCache.delete(e.file); });
+      chunkCache.set(e.file, p);
     }
     return p;
   }
@@ -553,8 +565,8 @@
         .sort(function (x, y) { return byDfThenTerm(x.e, y.e); })
         .slice(0, CHUNKS_PER_WORD)
         .forEach(function (x) {
-          if (wanted.indexOf(x.e.file) >= 0) return;
-          wanted.push(x.e.file);
+          if (wanted.some(function (w) { return w.file === x.e.file; })) return;
+          wanted.push(x.e);
           var top = x.top, order = top.docs.map(function (d, i) { return i; });
           order.sort(function (a, b) { return top.imp[b] - top.imp[a] || top.docs[a] - top.docs[b]; });
           order.slice(0, CHUNK_RECORDS).forEach(function (i) { covers.add(top.docs[i]); });
@@ -814,12 +826,12 @@
     var lists = await listsP;
 
     var ci = want(m.cities, o.city), fi = want(m.fields, o.field);
-    var city = ci === undefined ? null : ci < 0 ? new Set() : await facet("f/c" + ci + ".bin");
-    var field = fi === undefined ? null : fi < 0 ? new Set() : await facet("f/f" + fi + ".bin");
+    var city = ci === undefined ? null : ci < 0 ? new Set() : await facet("f/c" + ci + ".bin", m.fp.cities[ci]);
+    var field = fi === undefined ? null : fi < 0 ? new Set() : await facet("f/f" + fi + ".bin", m.fp.fields[fi]);
     var hasYears = o.yearFrom != null || o.yearTo != null;
     var years = null;
     if (hasYears) {
-      var yr = new Reader(await load("f/year.bin"));
+      var yr = new Reader(await load("f/year.bin", m.fp.year));
       years = [];
       for (var yi = 0; yi < m.numDocs; yi++) years.push(yr.varint());
     }

@@ -1,14 +1,25 @@
 //! Queries over the exported client index, with exactly the algorithm of the JavaScript client
 //! (`engine.js`): integer scores, the same files read in the same way.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+mod excerpt;
+mod files;
 
-use super::analyse::{self, ParsedQuery, TokenKind};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::analyse::{self, ParsedQuery};
 use super::format::{
-    by_df_then_term, unpack, Reader, MAGIC, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS, RECORDS_PER_FILE,
+    by_df_then_term, Reader, MAX_PREFIX_TERMS, MIN_PREFIX_CHARS, RECORDS_PER_FILE,
 };
 use super::{Hit, QueryOptions, SearchError};
+pub use excerpt::{excerpt, has_phrase, EXCERPT_BEFORE, EXCERPT_WINDOW};
+pub use files::QueryStats;
+use files::{
+    parse_manifest, parse_shard, record_file, shard_of, shard_range, Entry, Manifest, Store,
+};
+
+/// A term matching one query term: its entry, weight, and whether it counts for coverage.
+type Alternative = (Entry, u64, bool);
 
 /// Weight of an exact (folded) match of a query word.
 pub const W_EXACT: u64 = 10;
@@ -24,170 +35,6 @@ pub const MIN_FUZZY_CHARS: usize = 5;
 pub const MAX_FUZZY_TERMS: usize = 3;
 /// At most this many shards are read to find typo candidates.
 pub const MAX_FUZZY_SHARDS: usize = 2;
-/// Characters of an excerpt, and of context before the first match.
-pub const EXCERPT_WINDOW: usize = 200;
-/// Characters of context kept before an excerpt's first match.
-pub const EXCERPT_BEFORE: usize = 60;
-
-/// Bytes and files read by one query.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct QueryStats {
-    /// Bytes of the index files read.
-    pub bytes: u64,
-    /// Index files read.
-    pub files: usize,
-}
-
-pub(crate) struct Manifest {
-    pub num_docs: u32,
-    pub langs: Vec<String>,
-    pub kinds: Vec<String>,
-    pub cities: Vec<String>,
-    pub fields: Vec<String>,
-    /// (lang, kind, first doc, count)
-    pub groups: Vec<(usize, usize, u32, u32)>,
-    pub year_min: i64,
-    #[allow(dead_code)]
-    pub year_span: u64,
-    pub bounds: Vec<String>,
-}
-
-#[derive(Clone)]
-struct Entry {
-    term: String,
-    df: usize,
-    idf: u64,
-    /// Postings file number, or the inline postings.
-    postings: Result<usize, Vec<u8>>,
-    /// For terms with a postings file: count and postings of their best documents.
-    top: Option<(usize, Vec<u8>)>,
-}
-
-/// A term matching one query term: its entry, weight, and whether it counts for coverage.
-type Alternative = (Entry, u64, bool);
-
-struct Store {
-    dir: PathBuf,
-    cache: HashMap<String, Vec<u8>>,
-    stats: QueryStats,
-}
-
-impl Store {
-    fn load(&mut self, name: &str) -> Result<&[u8], SearchError> {
-        if !self.cache.contains_key(name) {
-            let path = self.dir.join(name);
-            let bytes =
-                std::fs::read(&path).map_err(|source| SearchError::Read { path, source })?;
-            self.stats.bytes += bytes.len() as u64;
-            self.stats.files += 1;
-            self.cache.insert(name.to_string(), unpack(&bytes, name)?);
-        }
-        Ok(&self.cache[name])
-    }
-}
-
-pub(crate) fn parse_manifest(b: &[u8]) -> Result<Manifest, SearchError> {
-    let mut r = Reader::new(b, "manifest.bin");
-    let magic = r.bytes(4)?;
-    if magic != MAGIC {
-        if magic.starts_with(b"KZS") {
-            return Err(SearchError::Version {
-                found: String::from_utf8_lossy(magic).into_owned(),
-                reads: String::from_utf8_lossy(MAGIC).into_owned(),
-            });
-        }
-        return Err(SearchError::Corrupt {
-            path: "manifest.bin".into(),
-            reason: "bad magic".into(),
-        });
-    }
-    let num_docs = r.varint()? as u32;
-    let langs = r.strings()?;
-    let kinds = r.strings()?;
-    let cities = r.strings()?;
-    let fields = r.strings()?;
-    let ng = r.varint()? as usize;
-    let mut groups = Vec::with_capacity(ng);
-    for _ in 0..ng {
-        groups.push((
-            r.varint()? as usize,
-            r.varint()? as usize,
-            r.varint()? as u32,
-            r.varint()? as u32,
-        ));
-    }
-    let year_min = r.varint()? as i64 - 10000;
-    let year_span = r.varint()?;
-    let nb = r.varint()? as usize;
-    let mut bounds: Vec<String> = Vec::with_capacity(nb);
-    for _ in 0..nb {
-        let shared = r.varint()? as usize;
-        let rest = r.string()?;
-        let prev = bounds.last().map_or("", |b| b.as_str());
-        bounds.push(format!("{}{rest}", prev.get(..shared).unwrap_or("")));
-    }
-    r.string()?; // the index's fingerprint, for the client's URLs
-    Ok(Manifest {
-        num_docs,
-        langs,
-        kinds,
-        cities,
-        fields,
-        groups,
-        year_min,
-        year_span,
-        bounds,
-    })
-}
-
-fn parse_shard(b: &[u8], name: &str, num_docs: u32) -> Result<Vec<Entry>, SearchError> {
-    let mut r = Reader::new(b, name);
-    let n = r.varint()? as usize;
-    let mut out: Vec<Entry> = Vec::with_capacity(n);
-    let mut prev = String::new();
-    for _ in 0..n {
-        let shared = r.varint()? as usize;
-        let suffix = r.string()?;
-        let term = format!("{}{}", prev.get(..shared).unwrap_or(""), suffix);
-        let df = r.varint()? as usize;
-        let idf = r.varint()?;
-        let file = r.varint()? as usize;
-        let mut top = None;
-        let postings = if file == 0 {
-            let len = r.varint()? as usize;
-            Err(r.bytes(len)?.to_vec())
-        } else {
-            let count = r.varint()? as usize;
-            let start = r.pos;
-            r.postings(count, num_docs)?;
-            top = Some((count, r.buf[start..r.pos].to_vec()));
-            r.varint()?; // documents matched as the word being typed (the client's shortcut)
-            Ok(file - 1)
-        };
-        prev = term.clone();
-        out.push(Entry {
-            term,
-            df,
-            idf,
-            postings,
-            top,
-        });
-    }
-    Ok(out)
-}
-
-/// The shard holding `term`: the last one whose lower bound is ≤ `term`.
-fn shard_of(bounds: &[String], term: &str) -> usize {
-    bounds
-        .partition_point(|b| b.as_str() <= term)
-        .saturating_sub(1)
-}
-
-/// Shards that may hold terms starting with `prefix`.
-fn shard_range(bounds: &[String], prefix: &str) -> (usize, usize) {
-    let upper = format!("{prefix}\u{10FFFF}");
-    (shard_of(bounds, prefix), shard_of(bounds, &upper))
-}
 
 /// Damerau–Levenshtein distance ≤ 1 (on characters).
 pub fn within_one_edit(a: &[char], b: &[char]) -> bool {
@@ -220,7 +67,8 @@ impl Engine {
     fn shard(&mut self, i: usize) -> Result<&Vec<Entry>, SearchError> {
         if !self.shards.contains_key(&i) {
             let name = format!("s/{i}.bin");
-            let entries = parse_shard(self.store.load(&name)?, &name, self.m.num_docs)?;
+            let fp = self.m.fps.shards.get(i).copied();
+            let entries = parse_shard(self.store.load(&name, fp)?, &name, self.m.num_docs)?;
             self.shards.insert(i, entries);
         }
         Ok(&self.shards[&i])
@@ -259,16 +107,16 @@ impl Engine {
         }
         match &e.postings {
             Err(inline) => Reader::new(inline, "inline postings").postings(e.df, n),
-            Ok(file) => {
+            Ok((file, fp)) => {
                 let name = format!("p/{file}.bin");
-                let b = self.store.load(&name)?;
+                let b = self.store.load(&name, Some(*fp))?;
                 Reader::new(b, &name).postings(e.df, n)
             }
         }
     }
 
-    fn facet(&mut self, name: &str) -> Result<Vec<u32>, SearchError> {
-        let b = self.store.load(name)?.to_vec();
+    fn facet(&mut self, name: &str, fp: u32) -> Result<Vec<u32>, SearchError> {
+        let b = self.store.load(name, Some(fp))?.to_vec();
         let mut r = Reader::new(&b, name);
         let n = r.varint()? as usize;
         let mut out = Vec::with_capacity(n);
@@ -283,8 +131,9 @@ impl Engine {
 
     fn doc(&mut self, d: u32) -> Result<(String, String, String), SearchError> {
         let per = RECORDS_PER_FILE as u32;
-        let name = format!("d/{}.bin", d / per);
-        let b = self.store.load(&name)?;
+        let (k, block) = record_file(&self.m, d)?;
+        let name = format!("d/{k}.bin");
+        let b = self.store.load_records(k, block)?;
         let mut r = Reader::new(b, &name);
         let count = r.varint()?;
         if u64::from(d % per) >= count {
@@ -383,99 +232,6 @@ impl Engine {
     }
 }
 
-/// Whether the analysed `text` holds the term sequence `seq` at consecutive positions.
-pub fn has_phrase(text: &str, seq: &[String]) -> bool {
-    let mut at: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-    for t in analyse::index_tokens(text) {
-        if t.kind == TokenKind::Main {
-            at.entry(t.position).or_default().push(t.term);
-        }
-    }
-    at.keys().any(|p| {
-        seq.iter()
-            .enumerate()
-            .all(|(j, s)| at.get(&(p + j as u32)).is_some_and(|v| v.contains(s)))
-    })
-}
-
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
-
-/// An HTML excerpt of `text` (already NFKC) around the first match, matches in `<mark>`.
-pub fn excerpt(text: &str, terms: &[String]) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    // Byte offset → char index.
-    let mut ci = vec![0usize; text.len() + 1];
-    for (n, (b, _)) in text.char_indices().enumerate() {
-        ci[b] = n;
-    }
-    ci[text.len()] = chars.len();
-    let mut spans: Vec<(usize, usize)> = analyse::index_tokens(text)
-        .into_iter()
-        .filter(|t| terms.contains(&t.term))
-        .map(|t| (ci[t.start], ci[t.end]))
-        .collect();
-    spans.sort();
-    let mut merged: Vec<(usize, usize)> = Vec::new();
-    for s in spans {
-        match merged.last_mut() {
-            Some(l) if s.0 <= l.1 => l.1 = l.1.max(s.1),
-            _ => merged.push(s),
-        }
-    }
-    let mut start = 0;
-    if let Some(first) = merged.first() {
-        if first.0 > EXCERPT_BEFORE {
-            start = first.0 - EXCERPT_BEFORE;
-            if let Some(sp) = chars[start..first.0].iter().position(|c| *c == ' ') {
-                start += sp + 1;
-            }
-        }
-    }
-    let mut end = (start + EXCERPT_WINDOW).min(chars.len());
-    if end < chars.len() {
-        let from = end.saturating_sub(30).max(start);
-        if let Some(sp) = chars[from..end].iter().rposition(|c| *c == ' ') {
-            end = from + sp;
-        }
-    }
-    let mut out = String::new();
-    if start > 0 {
-        out.push('…');
-    }
-    let mut at = start;
-    for (s, e) in merged {
-        let (s, e) = (s.max(start), e.min(end));
-        if s >= e {
-            continue;
-        }
-        out.push_str(&escape(&chars[at..s].iter().collect::<String>()));
-        out.push_str("<mark>");
-        out.push_str(&escape(&chars[s..e].iter().collect::<String>()));
-        out.push_str("</mark>");
-        at = e;
-    }
-    if at < end {
-        out.push_str(&escape(&chars[at..end].iter().collect::<String>()));
-    }
-    if end < chars.len() {
-        out.push('…');
-    }
-    out
-}
-
 /// Queries an index previously written by write_index (reads out/search/), same ranking as the
 /// JS client.
 pub fn query(out: &Path, q: &str, opts: &QueryOptions) -> Result<(usize, Vec<Hit>), SearchError> {
@@ -489,12 +245,8 @@ pub fn query_with_stats(
     opts: &QueryOptions,
     years: Option<(i32, i32)>,
 ) -> Result<(usize, Vec<Hit>, QueryStats), SearchError> {
-    let mut store = Store {
-        dir: out.join("search"),
-        cache: HashMap::new(),
-        stats: QueryStats::default(),
-    };
-    let m = parse_manifest(store.load("manifest.bin")?)?;
+    let mut store = Store::new(out.join("search"));
+    let m = parse_manifest(store.load("manifest.bin", None)?)?;
     let mut eng = Engine {
         store,
         m,
@@ -537,18 +289,19 @@ pub fn query_with_stats(
     let lang = want(&eng.m.langs, &opts.lang);
     let kind = want(&eng.m.kinds, &opts.kind);
     let city = match want(&eng.m.cities, &opts.city) {
-        Some(Some(i)) => Some(eng.facet(&format!("f/c{i}.bin"))?),
+        Some(Some(i)) => Some(eng.facet(&format!("f/c{i}.bin"), eng.m.fps.cities[i])?),
         Some(None) => Some(Vec::new()),
         None => None,
     };
     let field = match want(&eng.m.fields, &opts.field) {
-        Some(Some(i)) => Some(eng.facet(&format!("f/f{i}.bin"))?),
+        Some(Some(i)) => Some(eng.facet(&format!("f/f{i}.bin"), eng.m.fps.fields[i])?),
         Some(None) => Some(Vec::new()),
         None => None,
     };
     let year_of: Option<Vec<u64>> = match years {
         Some(_) => {
-            let b = eng.store.load("f/year.bin")?.to_vec();
+            let fp = eng.m.fps.year;
+            let b = eng.store.load("f/year.bin", Some(fp))?.to_vec();
             let mut r = Reader::new(&b, "f/year.bin");
             Some(
                 (0..eng.m.num_docs)
@@ -640,7 +393,7 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            e.contains("another version of kizuna (KZS2; this one reads KZS4)"),
+            e.contains("another version of kizuna (KZS2; this one reads KZS5)"),
             "{e}"
         );
         assert!(e.contains("run `kizuna build` again"), "{e}");
@@ -654,18 +407,5 @@ mod tests {
         assert!(within_one_edit(&c("compost"), &c("composte")));
         assert!(within_one_edit(&c("compost"), &c("compozt")));
         assert!(!within_one_edit(&c("compost"), &c("cmopsot")));
-    }
-
-    #[test]
-    fn excerpts_mark_matches() {
-        let e = excerpt("Takakura composting <in> Surabaya", &["surabaya".into()]);
-        assert_eq!(e, "Takakura composting &lt;in&gt; <mark>Surabaya</mark>");
-    }
-
-    #[test]
-    fn phrases() {
-        let phrase = &analyse::parse_query("\"water supplies\"").phrases[0];
-        assert!(has_phrase("clean water supply", phrase));
-        assert!(!has_phrase("supply of water", phrase));
     }
 }
