@@ -24,6 +24,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod sources;
 pub mod theme;
 pub mod timeline;

@@ -373,7 +373,7 @@ fn new(
             return fail(&[d], "nothing written");
         }
     }
-    let id = id.unwrap_or_else(|| kizuna::site::slugify(title));
+    let id = id.unwrap_or_else(|| kizuna::slug::slugify(title));
     match scaffold::create(
         root,
         kind,

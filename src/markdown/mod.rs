@@ -222,7 +222,7 @@ pub fn render(input: &Input, resolver: &dyn Resolve, root: &str) -> (Rendered, V
                     let inner = &events[at + 1..];
                     let title = plain(inner);
                     let base = explicit.unwrap_or_else(|| {
-                        let s = crate::site::slugify(&title);
+                        let s = crate::slug::slugify(&title);
                         if s.is_empty() {
                             "section".to_string()
                         } else {

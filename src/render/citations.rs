@@ -8,7 +8,8 @@
 use super::Bodies;
 use crate::content::schema::{Kind, KindData, Source};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::site::{slugify, Site};
+use crate::site::Site;
+use crate::slug::slugify;
 use serde_json::{json, Value};
 
 /// The id (file name) of the sources page at the top of `content/`.

@@ -6,7 +6,8 @@ use crate::config::NAV_LIMIT;
 use crate::content::schema::{Field, Kind, KindData};
 use crate::content::Document;
 use crate::markdown::Rendered;
-use crate::site::{slugify, Site};
+use crate::site::Site;
+use crate::slug::slugify;
 use serde_json::{json, Map, Value};
 
 /// Per-language values shared by every page of that language.

@@ -1,221 +1,14 @@
-//! The link stage: turns parsed documents into the site graph. It gives every page and section its URL, sorts
-//! sections, groups translations, collects tags and resolves references between typed documents. The graph is
-//! immutable once built; later stages only read it.
+//! Building the site graph: every page's and section's URL, the sections' order, translations grouped, tags
+//! collected, references between typed documents resolved, each problem a diagnostic.
 
 use crate::config::Config;
-use crate::content::date::DateSpec;
 use crate::content::schema::{Kind, KindData, SortBy};
-use crate::content::{Document, Parsed, SectionFile};
+use crate::content::Parsed;
 use crate::diagnostic::{nearest, Code, Diagnostic};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// A page of the site: a document and where it is published.
-#[derive(Debug)]
-pub struct Page {
-    /// The document.
-    pub doc: Document,
-    /// Output directory relative to the site root, ending in `/`: `my/lessons/lesson-01/`.
-    pub path: String,
-    /// Index of its section in [`Site::sections`].
-    pub section: usize,
-}
-
-/// A section: a folder of pages in one language.
-#[derive(Debug)]
-pub struct Section {
-    /// Folder relative to the content directory (`lessons`; empty for the home page).
-    pub dir: String,
-    /// The language of its pages.
-    pub lang: String,
-    /// Its title: its `_index`'s, else the default language's, else its folder's name.
-    pub title: String,
-    /// Its `_index.md`, when it has one.
-    pub file: Option<SectionFile>,
-    /// Its site path, ending in `/`.
-    pub path: String,
-    /// How its list orders the pages.
-    pub sort_by: SortBy,
-    /// Pages per list page.
-    pub paginate_by: usize,
-    /// Its place among its siblings and in the menu, lower first.
-    pub weight: i64,
-    /// Pages in display order.
-    pub pages: Vec<usize>,
-    /// Its subsections (same language), in order.
-    pub subsections: Vec<usize>,
-    /// Its parent section, `None` for a language's home.
-    pub parent: Option<usize>,
-}
-
-/// The linked site.
-#[derive(Debug)]
-pub struct Site {
-    /// The configuration.
-    pub config: Config,
-    /// Every page.
-    pub pages: Vec<Page>,
-    /// Every section, in every language.
-    pub sections: Vec<Section>,
-    /// Every language version of a document, by `dir/id`: (lang, page index), default language first.
-    pub translations: BTreeMap<String, Vec<(String, usize)>>,
-    /// Tags per language: tag → pages, newest first.
-    pub tags: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
-    /// Documents of each typed kind by id, in the default language where there is one.
-    pub ids: BTreeMap<(Kind, String), usize>,
-    /// Pages referring to a document (`dir/id` key of the target) → referring pages' keys.
-    pub backlinks: BTreeMap<String, BTreeSet<String>>,
-    /// Markdown file (relative to content/) → page index, for link rewriting.
-    pub by_rel: HashMap<String, usize>,
-    /// Section `_index` files (relative to content/) → section index.
-    pub section_by_rel: HashMap<String, usize>,
-    /// Each content file's last commit, when the site is in a git repository.
-    pub history: crate::history::History,
-    /// Links to the site's repository on its forge, when `repo_url` is set.
-    pub forge: Option<crate::forge::Forge>,
-}
-
-impl Site {
-    /// The key translations share.
-    pub fn key(doc: &Document) -> String {
-        if doc.dir.is_empty() {
-            doc.id.clone()
-        } else {
-            format!("{}/{}", doc.dir, doc.id)
-        }
-    }
-
-    /// When a page last changed: its front matter `updated`, else its last commit.
-    pub fn last_updated<'a>(&'a self, doc: &'a Document) -> Option<&'a DateSpec> {
-        doc.common
-            .updated
-            .as_ref()
-            .or_else(|| self.history.get(&doc.file).map(|s| &s.date))
-    }
-
-    /// Records the site's git history and forge, which pages' dates and links come from.
-    pub fn set_history(&mut self, history: crate::history::History) {
-        self.forge = crate::forge::Forge::new(&self.config, history.prefix.as_deref());
-        self.history = history;
-    }
-
-    /// The version of the document with `key` in `lang`, or its default-language version.
-    pub fn in_lang(&self, key: &str, lang: &str) -> Option<usize> {
-        let versions = self.translations.get(key)?;
-        versions
-            .iter()
-            .find(|(l, _)| l == lang)
-            .or_else(|| {
-                versions
-                    .iter()
-                    .find(|(l, _)| *l == self.config.default_language)
-            })
-            .or(versions.first())
-            .map(|(_, i)| *i)
-    }
-
-    /// The section for `dir` in `lang`, if it exists.
-    pub fn section(&self, dir: &str, lang: &str) -> Option<usize> {
-        self.sections
-            .iter()
-            .position(|s| s.dir == dir && s.lang == lang)
-    }
-
-    /// The link to a site path: itself, or ending in `index.html` for a portable site.
-    pub fn href(&self, path: &str) -> String {
-        if self.config.portable && (path.is_empty() || path.ends_with('/')) {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        }
-    }
-
-    /// The absolute URL of a site path.
-    pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url, path)
-    }
-
-    /// The page of a typed document by id.
-    pub fn by_id(&self, kind: Kind, id: &str) -> Option<&Page> {
-        self.ids
-            .get(&(kind, id.to_string()))
-            .map(|i| &self.pages[*i])
-    }
-}
-
-/// The relative path from a page at `path` back to the site root: `../../` for `lessons/lesson-01/`.
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.split('/').filter(|s| !s.is_empty()).count())
-}
-
-/// Tags per language: tag → pages, newest first. Tags that make one URL ("Go", "go") are one tag, named
-/// by the first of their spellings in sort order, and a page is listed once under it.
-fn group_tags(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, Vec<usize>>> {
-    let mut by_slug: BTreeMap<(&str, String), (&str, Vec<usize>)> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        for tag in &p.doc.common.tags {
-            let entry = by_slug
-                .entry((p.doc.lang.as_str(), slugify(tag)))
-                .or_insert((tag.as_str(), Vec::new()));
-            entry.0 = entry.0.min(tag.as_str());
-            if entry.1.last() != Some(&i) {
-                entry.1.push(i);
-            }
-        }
-    }
-    let mut tags: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
-    for ((lang, _), (name, mut list)) in by_slug {
-        list.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, SortBy::Date));
-        tags.entry(lang.to_string())
-            .or_default()
-            .insert(name.to_string(), list);
-    }
-    tags
-}
-
-/// Resolves `.md` links for pages in one language: a link to a document picks its translation in that
-/// language when there is one.
-pub struct Linker<'a> {
-    /// The site.
-    pub site: &'a Site,
-    /// The language links are resolved for.
-    pub lang: &'a str,
-}
-
-impl crate::markdown::Resolve for Linker<'_> {
-    fn resolve(&self, rel: &str) -> Option<String> {
-        let site = self.site;
-        if let Some(i) = site.by_rel.get(rel) {
-            let key = Site::key(&site.pages[*i].doc);
-            let j = site.in_lang(&key, self.lang).unwrap_or(*i);
-            return Some(site.href(&site.pages[j].path));
-        }
-        let s = *site.section_by_rel.get(rel)?;
-        let dir = &site.sections[s].dir;
-        let s = site.section(dir, self.lang).unwrap_or(s);
-        Some(site.href(&site.sections[s].path))
-    }
-}
-
-/// Turns `text` into a URL segment: lower case, words joined by `-`, letters of every script kept.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || is_mark(c) {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    out
-}
-
-/// Combining marks of the Brahmic scripts (Burmese, Khmer, Thai) that `is_alphanumeric` does not cover.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x102B..=0x103E | 0x1056..=0x1059 | 0x105E..=0x1060 | 0x1062..=0x1064 | 0x1067..=0x106D | 0x1071..=0x1074 | 0x1082..=0x108D | 0x108F | 0x109A..=0x109D | 0x17B4..=0x17D3 | 0x17DD | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x0300..=0x036F)
-}
+use super::{compare, Page, Section, Site};
+use crate::slug::slugify;
 
 fn join_path(prefix: &str, dir: &str, leaf: &str) -> String {
     let mut path = String::new();
@@ -602,27 +395,29 @@ fn resolve_references(
     backlinks
 }
 
-/// Orders two pages of a section.
-pub fn compare(a: &Document, b: &Document, sort_by: SortBy) -> std::cmp::Ordering {
-    let date = |d: &Document| {
-        d.common
-            .date
-            .as_ref()
-            .map(|x| (x.year, x.month.unwrap_or(0), x.day.unwrap_or(0)))
-    };
-    let weight = |d: &Document| d.common.weight.unwrap_or(i64::MAX);
-    let tie = || a.title().cmp(b.title()).then_with(|| a.rel.cmp(&b.rel));
-    match sort_by {
-        SortBy::Date => date(b)
-            .cmp(&date(a))
-            .then_with(|| weight(a).cmp(&weight(b)))
-            .then_with(tie),
-        SortBy::Weight => weight(a)
-            .cmp(&weight(b))
-            .then_with(|| date(a).cmp(&date(b)))
-            .then_with(tie),
-        SortBy::Title => tie(),
+/// Tags per language: tag → pages, newest first. Tags that make one URL ("Go", "go") are one tag, named
+/// by the first of their spellings in sort order, and a page is listed once under it.
+fn group_tags(pages: &[Page]) -> BTreeMap<String, BTreeMap<String, Vec<usize>>> {
+    let mut by_slug: BTreeMap<(&str, String), (&str, Vec<usize>)> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for tag in &p.doc.common.tags {
+            let entry = by_slug
+                .entry((p.doc.lang.as_str(), slugify(tag)))
+                .or_insert((tag.as_str(), Vec::new()));
+            entry.0 = entry.0.min(tag.as_str());
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
     }
+    let mut tags: BTreeMap<String, BTreeMap<String, Vec<usize>>> = BTreeMap::new();
+    for ((lang, _), (name, mut list)) in by_slug {
+        list.sort_by(|a, b| compare(&pages[*a].doc, &pages[*b].doc, SortBy::Date));
+        tags.entry(lang.to_string())
+            .or_default()
+            .insert(name.to_string(), list);
+    }
+    tags
 }
 
 fn title_case(s: &str) -> String {
@@ -654,6 +449,7 @@ pub(crate) fn link_for_test(config: &Config, files: &[(&str, &str)]) -> (Site, V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::Linker;
 
     fn build(files: &[(&str, &str)]) -> (Site, Vec<Diagnostic>) {
         let config = Config::parse(
@@ -714,13 +510,6 @@ mod tests {
             d[0].hint.as_deref(),
             Some("the nearest existing city id is `mandalay`")
         );
-    }
-
-    #[test]
-    fn slugify_keeps_every_script() {
-        assert_eq!(slugify("Hello, World!"), "hello-world");
-        assert_eq!(slugify("ရေ သန့်"), "ရေ-သန့်");
-        assert_eq!(slugify("ごみの分別"), "ごみの分別");
     }
 
     #[test]
