@@ -1,0 +1,118 @@
+//! What case study, city, event and agreement pages show of the timeline.
+
+use super::scope::{script_json, with_context, Scope};
+use super::{dir, path_in};
+use crate::content::schema::{Kind, KindData};
+use crate::render::context::{label, LangContext};
+use crate::site::Site;
+use crate::timeline::{self as tl, Entry, Filter};
+use serde_json::{json, Value};
+
+/// Adds what case study, city, event and agreement pages show of the timeline: `page.timeline` (the entries of
+/// the city pair or city), `page.swimlane` (case studies) and `page.jsonld` (events and agreements).
+pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root: &str) {
+    let doc = &site.pages[i].doc;
+    if !matches!(
+        doc.kind,
+        Kind::CaseStudy | Kind::City | Kind::Event | Kind::Agreement
+    ) {
+        return;
+    }
+    let timeline = dir(site).map(|d| path_in(site, &d, &doc.lang));
+    let scope = Scope {
+        site,
+        lc,
+        lang: &doc.lang,
+        root,
+        timeline,
+    };
+    match &doc.data {
+        KindData::CaseStudy(cs) => {
+            let all = tl::entries(site);
+            let list = tl::for_case_study(&all, &doc.id, &cs.city);
+            if list.is_empty() {
+                return;
+            }
+            let mut t = scope.groups(&list, 3, true);
+            t["href"] = json!(scope.filter_href(&Filter::City(cs.city.clone())));
+            page["timeline"] = t;
+            page["swimlane"] = swimlane_value(&scope, cs, &list);
+        }
+        KindData::City(_) => {
+            let all = tl::entries(site);
+            let list = tl::for_city(&all, &doc.id);
+            if list.is_empty() {
+                return;
+            }
+            let mut t = scope.groups(&list, 3, false);
+            t["href"] = json!(scope.filter_href(&Filter::City(doc.id.clone())));
+            page["timeline"] = t;
+        }
+        KindData::Event(_) | KindData::Agreement(_) => {
+            let canonical = site
+                .ids
+                .get(&(doc.kind, doc.id.clone()))
+                .copied()
+                .unwrap_or(i);
+            if let Some(e) = tl::entry_of(site, canonical) {
+                page["jsonld"] = json!(script_json(&with_context(scope.event_ld(&e))));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn swimlane_value(
+    scope: &Scope,
+    cs: &crate::content::schema::CaseStudyData,
+    list: &[&Entry],
+) -> Value {
+    let s = tl::swimlane(cs, list);
+    let titles: Vec<String> = list
+        .iter()
+        .map(|e| {
+            let j = scope.site.in_lang(&e.key, scope.lang).unwrap_or(e.page);
+            scope.site.pages[j].doc.title().to_string()
+        })
+        .collect();
+    let rows: Vec<Value> = s
+        .rows
+        .iter()
+        .map(|r| {
+            let label = match r.lane {
+                tl::Lane::Agreements => scope.lc.strings.get("swimlane_agreements"),
+                tl::Lane::Field(f) => label(scope.lc, "fields", f.id()),
+                tl::Lane::Other => scope.lc.strings.get("swimlane_other"),
+            };
+            let cells: Vec<Value> = r
+                .cells
+                .iter()
+                .zip(&s.years)
+                .map(|(marks, year)| {
+                    let marks: Vec<Value> = marks
+                        .iter()
+                        .map(|m| {
+                            let e = list[m.entry];
+                            json!({
+                                "n": m.entry + 1,
+                                "id": e.id,
+                                "anchor": format!("tl-{}", e.id),
+                                "kind": e.kind.id(),
+                                "title": titles[m.entry],
+                                "starts": m.starts,
+                            })
+                        })
+                        .collect();
+                    json!({ "year": year, "marks": marks })
+                })
+                .collect();
+            json!({ "id": r.lane.id(), "label": label, "cells": cells })
+        })
+        .collect();
+    json!({
+        "years": s.years,
+        "rows": rows,
+        "first": s.years.first(),
+        "last": s.years.last(),
+    })
+}
