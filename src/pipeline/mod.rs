@@ -4,18 +4,24 @@
 use crate::config::Config;
 use crate::content::{self, Asset};
 use crate::diagnostic::{self, Code, Diagnostic};
-use crate::markdown::{self, Rendered, Resolve};
+use crate::markdown;
 use crate::output;
 use crate::render::{self, Bodies, OutputFile, Templates};
-use crate::site::{self, root_of, Linker, Site};
+use crate::site::{self, Site};
 use crate::theme::{self, Theme};
 use crate::translations;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod bodies;
 mod checks;
+mod search;
+
+use bodies::render_bodies;
+pub use bodies::{page_body, section_body};
+use search::write_search;
+pub use search::{search_documents, write_extras};
 
 use checks::{broken_site_links, copied_over_generated, shortcode_summary};
 
@@ -312,198 +318,6 @@ pub fn configure(opts: &Options) -> Result<(Config, Theme, Templates), Vec<Diagn
     Ok((config, theme, templates))
 }
 
-/// The markdown stage: every body, with links resolved for the page's language and depth.
-/// With `sources` (each page's source and body offset, taken out of the site), each is dropped once rendered.
-fn render_bodies(site: &Site, sources: Option<Vec<(String, usize)>>) -> (Bodies, Vec<Diagnostic>) {
-    let linker = |i: usize| Linker {
-        site,
-        lang: &site.pages[i].doc.lang,
-    };
-    let pages: Vec<(Rendered, Vec<Diagnostic>)> = match sources {
-        Some(sources) => sources
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, (source, offset))| page_body_of(site, i, &source, offset, &linker(i)))
-            .collect(),
-        None => (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_body(site, i, &linker(i)))
-            .collect(),
-    };
-    let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
-        .into_par_iter()
-        .map(|i| {
-            let s = &site.sections[i];
-            section_body(
-                site,
-                i,
-                &Linker {
-                    site,
-                    lang: &s.lang,
-                },
-            )
-        })
-        .collect();
-    let mut diagnostics = Vec::new();
-    let pages = pages
-        .into_iter()
-        .map(|(r, d)| {
-            diagnostics.extend(d);
-            r
-        })
-        .collect();
-    let sections = sections
-        .into_iter()
-        .map(|(r, d)| {
-            diagnostics.extend(d);
-            r
-        })
-        .collect();
-    (Bodies { pages, sections }, diagnostics)
-}
-
-/// What the search index gets of every page: its text, and its facets for filtering. The label a page
-/// shows above its title (its kind, and for lessons the series and number: "Ecology Note · Lesson 4"),
-/// in the page's language from the theme's strings, counts as a heading, so that "lesson 4" or
-/// "သင်ခန်းစာ" finds lessons.
-pub fn search_documents(
-    site: &Site,
-    bodies: &Bodies,
-    theme: &Theme,
-) -> Vec<crate::search::SearchDoc> {
-    use crate::content::schema::KindData;
-    let strings: BTreeMap<&str, crate::render::i18n::Strings> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| {
-            (
-                l.code.as_str(),
-                crate::render::i18n::Strings::new(&theme.strings, &l.code),
-            )
-        })
-        .collect();
-    site.pages
-        .par_iter()
-        .zip(bodies.pages.par_iter())
-        .map(|(p, b)| {
-            let d = &p.doc;
-            let mut body = String::new();
-            let mut extra = |s: &str| {
-                body.push_str(s);
-                body.push('\n');
-            };
-            match &d.data {
-                KindData::Lesson(l) => {
-                    l.objectives.iter().for_each(|o| extra(o));
-                    l.steps.iter().for_each(|s| extra(&s.text));
-                    l.questions.iter().for_each(|q| extra(&q.text));
-                }
-                KindData::Agreement(a) => a.summary.iter().for_each(|s| extra(s)),
-                KindData::CaseStudy(c) => c
-                    .outcomes
-                    .iter()
-                    .for_each(|o| extra(&format!("{}: {}", o.label, o.value))),
-                _ => {}
-            }
-            body.push_str(&b.text);
-            // A city's names in other scripts find it, after its text so that excerpts start with prose.
-            if let KindData::City(c) = &d.data {
-                c.names.values().for_each(|n| {
-                    body.push('\n');
-                    body.push_str(n);
-                });
-            }
-            let mut cities: Vec<String> = d
-                .data
-                .city_refs()
-                .into_iter()
-                .map(|(_, c)| c.to_string())
-                .collect();
-            if matches!(d.data, KindData::City(_)) {
-                cities.push(d.id.clone());
-            }
-            cities.sort();
-            cities.dedup();
-            let mut headings = Vec::with_capacity(b.toc.len() + 1);
-            if let Some(t) = strings.get(d.lang.as_str()) {
-                let kind = t.label("kinds", d.kind.name()).unwrap_or_default();
-                headings.push(match &d.data {
-                    KindData::Lesson(l) => format!("{} {} {}", l.series, t.get("lesson"), l.number),
-                    _ => kind.to_string(),
-                });
-            }
-            headings.extend(b.toc.iter().map(|h| h.title.clone()));
-            crate::search::SearchDoc {
-                url: format!("/{}", p.path),
-                title: d.title().to_string(),
-                lang: d.content_lang().to_string(),
-                kind: d.kind.name().to_string(),
-                description: d.common.description.clone().unwrap_or_default(),
-                headings,
-                body,
-                cities,
-                fields: d.data.fields().iter().map(|f| f.id().to_string()).collect(),
-                year: d.common.date.as_ref().map(|x| x.year),
-            }
-        })
-        .collect()
-}
-
-/// The markdown stage for one page; `resolver` is normally a [`Linker`] for the page's language.
-pub fn page_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Vec<Diagnostic>) {
-    let doc = &site.pages[i].doc;
-    page_body_of(site, i, &doc.source, doc.body_offset, resolver)
-}
-
-/// [`page_body`] from a source held outside the site.
-fn page_body_of(
-    site: &Site,
-    i: usize,
-    source: &str,
-    body_offset: usize,
-    resolver: &dyn Resolve,
-) -> (Rendered, Vec<Diagnostic>) {
-    let p = &site.pages[i];
-    let input = markdown::Input {
-        source,
-        body_offset,
-        file: &p.doc.file,
-        rel: &p.doc.rel,
-        path: &p.path,
-        smart_punctuation: site.config.smart_punctuation,
-        raw_html: site.config.raw_html,
-        broken_links_fail: site.config.broken_links == crate::config::Level::Error,
-    };
-    markdown::render(&input, resolver, &root_of(&p.path))
-}
-
-/// The markdown stage for one section's `_index.md` (empty when it has none).
-pub fn section_body(site: &Site, i: usize, resolver: &dyn Resolve) -> (Rendered, Vec<Diagnostic>) {
-    let s = &site.sections[i];
-    match &s.file {
-        Some(f) => {
-            let rel = format!(
-                "{}{}_index.md",
-                s.dir,
-                if s.dir.is_empty() { "" } else { "/" }
-            );
-            let input = markdown::Input {
-                source: &f.source,
-                body_offset: f.body_offset,
-                file: &f.file,
-                rel: &rel,
-                path: &s.path,
-                smart_punctuation: site.config.smart_punctuation,
-                raw_html: site.config.raw_html,
-                broken_links_fail: site.config.broken_links == crate::config::Level::Error,
-            };
-            markdown::render(&input, resolver, &root_of(&s.path))
-        }
-        None => (Rendered::default(), Vec::new()),
-    }
-}
-
 /// What a finished build reports.
 pub struct Report {
     /// The site's title and description, from kizuna.yaml.
@@ -567,34 +381,6 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         warnings: g.warnings,
         timings: g.timings,
     })
-}
-
-/// Files written beside the rendered site that are not templates (the search index belongs here). `build`
-/// calls it on the staging folder; `kizuna serve` calls it on a temporary folder after every rebuild and serves
-/// what it finds there.
-pub fn write_extras(
-    site: &Site,
-    bodies: &Bodies,
-    theme: &Theme,
-    dir: &Path,
-) -> Result<(), Diagnostic> {
-    if site.config.search {
-        write_search(search_documents(site, bodies, theme), site, dir)?;
-    }
-    Ok(())
-}
-
-/// Writes the search index of `docs` into `dir`, with the `.js` twins when the site is portable.
-fn write_search(
-    docs: Vec<crate::search::SearchDoc>,
-    site: &Site,
-    dir: &Path,
-) -> Result<(), Diagnostic> {
-    crate::search::write_index(docs, dir, site.config.portable)
-        .map(|_| ())
-        .map_err(|e| {
-            Diagnostic::error(Code::Search, e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")
-        })
 }
 
 /// Refuses output folders that would replace the site's own sources.
