@@ -1,0 +1,434 @@
+//! One incremental rebuild, stage by stage: parse what changed, link, render the bodies a change reaches,
+//! render the outputs it reaches, and swap what differs into the served site.
+
+use super::reach::{derived_key, footprint, signature, Reach, Recorder};
+use super::{is_index, is_search_index, slashed, Body, Engine, Footprint, Rebuilt};
+use crate::config::Config;
+use crate::content::{self, Document, Parsed, SourceFile};
+use crate::diagnostic::{self, Diagnostic};
+use crate::markdown::{Rendered, Resolve};
+use crate::pdf::Plan;
+use crate::pipeline;
+use crate::render::{self, Bodies, Job, OutputFile, Templates};
+use crate::site::{self, Linker, Site};
+use crate::theme::{StaticSource, Theme};
+use crate::translations;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// Prints how long each stage took when `KIZUNA_SERVE_TIMINGS` is set.
+struct Laps {
+    clock: std::time::Instant,
+    on: bool,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps {
+            clock: std::time::Instant::now(),
+            on: std::env::var_os("KIZUNA_SERVE_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, name: &str) {
+        if self.on {
+            eprintln!(
+                "  {name}: {:.1} ms",
+                self.clock.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    }
+}
+
+/// What a rebuild rendered, to be swapped into the served site.
+struct Made {
+    files: Vec<OutputFile>,
+    extra: Vec<OutputFile>,
+    jobs: Vec<Job>,
+    selected: usize,
+    footprint: Footprint,
+    pdfs: Plan,
+}
+
+impl Engine {
+    /// Rebuilds from the kept stages and what is pending; the served site changes only when it succeeds.
+    pub(super) fn build(&mut self, statics_changed: bool) -> Result<Rebuilt, Vec<Diagnostic>> {
+        // A plan belongs to the site it was made for.
+        self.pdfs_pending = None;
+        let configured = self.configured.take().expect("configured");
+        let result = self.build_with(&configured, statics_changed);
+        self.configured = Some(configured);
+        result
+    }
+
+    fn build_with(
+        &mut self,
+        (config, theme, templates): &(Config, Theme, Templates),
+        statics_changed: bool,
+    ) -> Result<Rebuilt, Vec<Diagnostic>> {
+        let laps = Laps::new();
+        let (parsed, reparsed) = self.parse(config);
+        laps.lap("parsed");
+        let (mut site, link_diagnostics) = site::link(parsed, config);
+        site.set_history(self.history.clone());
+        laps.lap("link");
+        let mut report = translations::report(&site);
+        let mut pdfs = crate::pdf::plan(&site, theme, &self.opts.cache, |i| {
+            let doc = &site.pages[i].doc;
+            &doc.source[doc.body_offset.min(doc.source.len())..]
+        });
+        laps.lap("report");
+        let rebodied = self.markdown(&site, &reparsed);
+        laps.lap("markdown");
+        let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
+            .into_par_iter()
+            .map(|i| {
+                let linker = Linker {
+                    site: &site,
+                    lang: &site.sections[i].lang,
+                };
+                pipeline::section_body(&site, i, &linker)
+            })
+            .collect();
+
+        let mut diagnostics: Vec<Diagnostic> = self
+            .parse_diagnostics
+            .values()
+            .flatten()
+            .cloned()
+            .chain(link_diagnostics)
+            .chain(std::mem::take(&mut report.diagnostics))
+            .chain(std::mem::take(&mut pdfs.diagnostics))
+            .collect();
+        for p in &site.pages {
+            if let Some(b) = self.bodies.get(&p.doc.rel) {
+                diagnostics.extend(b.diagnostics.iter().cloned());
+            }
+        }
+        let mut section_bodies = Vec::with_capacity(sections.len());
+        for (r, d) in sections {
+            diagnostics.extend(d);
+            section_bodies.push(r);
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostic::sort(&mut diagnostics);
+            self.site = Some(site);
+            return Err(diagnostics);
+        }
+        laps.lap("sections");
+
+        // Render what the changes reach.
+        let mut bodies = Bodies {
+            pages: site
+                .pages
+                .iter()
+                .map(|p| {
+                    self.bodies
+                        .get_mut(&p.doc.rel)
+                        .map(|b| std::mem::take(&mut b.rendered))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            sections: section_bodies,
+        };
+        let jobs = render::jobs(&site, templates);
+        let footprint = footprint(&site);
+        let selected = self.select(&site, &jobs, &footprint, &rebodied);
+        laps.lap("select");
+        let langs = render::lang_contexts(&site, theme);
+        let (files, d) =
+            render::render_jobs(&site, &bodies, &report, &langs, templates, &pdfs, &selected);
+        diagnostics.extend(d);
+        laps.lap("pages");
+        // The timelines show every event: made again only when what they are made from changed.
+        let (derived, d) = if render::derives(&site, templates) {
+            let key = derived_key(&site, &bodies);
+            let current =
+                !self.needs_full_render && self.derived.as_ref().is_some_and(|(k, _)| *k == key);
+            if !current {
+                self.derived = Some((key, render::derived(&site, &bodies, &langs, templates)));
+            }
+            self.derived
+                .as_ref()
+                .map(|(_, made)| made.clone())
+                .unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        diagnostics.extend(d);
+        laps.lap("derived");
+        diagnostic::sort(&mut diagnostics);
+        let result = if diagnostics.iter().any(Diagnostic::is_error) {
+            Err(diagnostics)
+        } else {
+            laps.lap("render");
+            let mut extra = derived;
+            extra.extend(render::untemplated(&site, templates));
+            self.generation += 1;
+            if site.config.search {
+                self.search_pending = Some(pipeline::search_documents(&site, &bodies, theme));
+            }
+            let made = Made {
+                files,
+                extra,
+                selected: selected.len(),
+                jobs,
+                footprint,
+                pdfs,
+            };
+            Ok(self.swap_in(&site, theme, made, statics_changed, diagnostics))
+        };
+        laps.lap("diff");
+        // Keep the bodies for next time.
+        for (p, r) in site.pages.iter().zip(bodies.pages.drain(..)) {
+            if let Some(b) = self.bodies.get_mut(&p.doc.rel) {
+                b.rendered = r;
+            }
+        }
+        self.site = Some(site);
+        result
+    }
+
+    /// The parse stage: the documents of the last site that did not change, and the changed files read and
+    /// parsed again (their rels returned). Parse problems are kept by file until the file changes.
+    fn parse(&mut self, config: &Config) -> (Parsed, HashSet<String>) {
+        let mut kept: Vec<Document> = Vec::new();
+        if let Some(old) = self.site.take() {
+            for p in old.pages {
+                if !self.pending.contains(&p.doc.rel) && self.markdown.contains(&p.doc.rel) {
+                    kept.push(p.doc);
+                }
+            }
+        }
+        let kept_rels: HashSet<String> = kept.iter().map(|d| d.rel.clone()).collect();
+        let mut sources: Vec<SourceFile> = self.index_sources.values().cloned().collect();
+        let mut reparsed: HashSet<String> = HashSet::new();
+        let mut read_errors = Vec::new();
+        for rel in &self.markdown {
+            if is_index(rel) || kept_rels.contains(rel) {
+                continue;
+            }
+            reparsed.insert(rel.clone());
+            match content::read_source(&self.opts.root, "content", rel) {
+                Ok(f) => sources.push(f),
+                Err(d) => read_errors.push(d),
+            }
+        }
+        self.parse_diagnostics
+            .retain(|rel, _| kept_rels.contains(rel) && !is_index(rel));
+        let (parsed, d) = content::parse_all(sources, config, self.opts.drafts);
+        for d in d.into_iter().chain(read_errors) {
+            let rel = d
+                .file
+                .as_ref()
+                .and_then(|f| f.strip_prefix("content").ok())
+                .map(slashed)
+                .unwrap_or_default();
+            self.parse_diagnostics.entry(rel).or_default().push(d);
+        }
+        let Parsed {
+            documents,
+            sections,
+        } = parsed;
+        kept.extend(documents);
+        (
+            Parsed {
+                documents: kept,
+                sections,
+            },
+            reparsed,
+        )
+    }
+
+    /// The markdown stage: bodies whose file changed or whose `.md` links now lead elsewhere are rendered
+    /// again. Returns the rels of the pages whose bodies were.
+    fn markdown(&mut self, site: &Site, reparsed: &HashSet<String>) -> HashSet<String> {
+        self.bodies
+            .retain(|rel, _| site.by_rel.contains_key(rel) && !reparsed.contains(rel));
+        let stale: Vec<usize> = (0..site.pages.len())
+            .filter(|i| {
+                let p = &site.pages[*i];
+                match self.bodies.get(&p.doc.rel) {
+                    None => true,
+                    Some(b) => {
+                        let linker = Linker {
+                            site,
+                            lang: &p.doc.lang,
+                        };
+                        b.links.iter().any(|(rel, to)| linker.resolve(rel) != *to)
+                    }
+                }
+            })
+            .collect();
+        let fresh: Vec<(usize, Body)> = stale
+            .par_iter()
+            .map(|i| {
+                let recorder = Recorder {
+                    linker: Linker {
+                        site,
+                        lang: &site.pages[*i].doc.lang,
+                    },
+                    asked: Mutex::new(Vec::new()),
+                };
+                let (rendered, diagnostics) = pipeline::page_body(site, *i, &recorder);
+                let links = recorder.asked.into_inner().unwrap_or_default();
+                (
+                    *i,
+                    Body {
+                        rendered,
+                        diagnostics,
+                        links,
+                    },
+                )
+            })
+            .collect();
+        let rebodied: HashSet<String> = stale
+            .iter()
+            .map(|i| site.pages[*i].doc.rel.clone())
+            .collect();
+        for (i, b) in fresh {
+            self.bodies.insert(site.pages[i].doc.rel.clone(), b);
+        }
+        rebodied
+    }
+
+    /// The templated outputs a rebuild renders: all of them after a change to the section tree, the config,
+    /// the theme or the templates; otherwise those the changes reach, and any not yet served.
+    fn select(
+        &self,
+        site: &Site,
+        jobs: &[Job],
+        footprint: &Footprint,
+        rebodied: &HashSet<String>,
+    ) -> Vec<Job> {
+        match (&self.footprint, self.needs_full_render) {
+            (Some(old), false) if old.shape == footprint.shape => {
+                // Changed documents whose summary (what lists and references show) changed too.
+                let listed: HashSet<String> = self
+                    .pending
+                    .iter()
+                    .filter(|rel| {
+                        site.by_rel.get(*rel).map(|i| signature(site, *i))
+                            != self.signatures.get(*rel).copied()
+                    })
+                    .cloned()
+                    .collect();
+                let reach = Reach::new(site, old, footprint, &self.pending, &listed, rebodied);
+                jobs.iter()
+                    .filter(|j| {
+                        reach.wants(site, j) || !self.served.files.contains_key(&j.path(site))
+                    })
+                    .cloned()
+                    .collect()
+            }
+            _ => jobs.to_vec(),
+        }
+    }
+
+    /// Swaps a good rebuild into the served site: new and changed files in, files no longer made out, assets
+    /// and static files as they are now. The current search index stays served until `refresh_search`
+    /// replaces it, and the planned PDFs until `refresh_pdfs` does.
+    fn swap_in(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        made: Made,
+        statics_changed: bool,
+        warnings: Vec<Diagnostic>,
+    ) -> Rebuilt {
+        let Made {
+            files,
+            extra,
+            jobs,
+            selected,
+            footprint,
+            pdfs,
+        } = made;
+        let expected: HashSet<String> = jobs
+            .iter()
+            .map(|j| j.path(site))
+            .chain(extra.iter().map(|(p, _)| p.clone()))
+            .chain(pdfs.paths().map(|(p, _)| p.to_string()))
+            .chain(
+                self.served
+                    .files
+                    .keys()
+                    .filter(|p| is_search_index(p))
+                    .cloned(),
+            )
+            .collect();
+        let mut changed = Vec::new();
+        self.served
+            .replace(files.into_iter().chain(extra), &mut changed);
+        let gone: Vec<String> = self
+            .served
+            .files
+            .keys()
+            .filter(|p| !expected.contains(*p))
+            .cloned()
+            .collect();
+        for p in gone {
+            self.served.files.remove(&p);
+            changed.push(p);
+        }
+        let assets: HashMap<String, PathBuf> = self.assets.clone().into_iter().collect();
+        for (rel, path) in &assets {
+            if self.served.assets.get(rel) != Some(path) || self.pending.contains(rel) {
+                changed.push(rel.clone());
+            }
+        }
+        changed.extend(
+            self.served
+                .assets
+                .keys()
+                .filter(|r| !assets.contains_key(*r))
+                .cloned(),
+        );
+        self.served.assets = assets;
+        let statics: HashMap<String, StaticSource> = theme
+            .statics
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if statics_changed {
+            // Static files are served from disk: any of them may have new bytes.
+            changed.extend(statics.keys().cloned());
+        }
+        changed.extend(
+            self.served
+                .statics
+                .keys()
+                .filter(|r| !statics.contains_key(*r))
+                .cloned(),
+        );
+        self.served.statics = statics;
+        changed.sort();
+        changed.dedup();
+        if self.needs_full_render {
+            self.signatures = (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| (site.pages[i].doc.rel.clone(), signature(site, i)))
+                .collect();
+        } else {
+            for rel in &self.pending {
+                match site.by_rel.get(rel) {
+                    Some(i) => self.signatures.insert(rel.clone(), signature(site, *i)),
+                    None => self.signatures.remove(rel),
+                };
+            }
+        }
+        self.pending.clear();
+        self.pdfs_pending = Some(pdfs);
+        self.needs_full_render = false;
+        self.footprint = Some(footprint);
+        Rebuilt {
+            changed,
+            warnings,
+            rendered: selected,
+            jobs: jobs.len(),
+            full: selected == jobs.len(),
+        }
+    }
+}
