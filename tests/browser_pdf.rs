@@ -2,7 +2,7 @@
 //! lesson in every language gives its text back (titles, objectives, questions; the teacher copy its
 //! answers), in normalised Unicode and with no Burmese or Khmer cluster read twice; every font is an embedded
 //! subset; every student sheet fits two pages. Needs poppler-utils and, for Japanese, fonts-noto-cjk (which
-//! .ci/run installs). Run with `cargo test --release --features browser-tests --test browser_pdf`.
+//! .ci/run installs). Run with `cargo test --features browser-tests --test browser_pdf`.
 #![cfg(feature = "browser-tests")]
 
 use std::collections::BTreeMap;

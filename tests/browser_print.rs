@@ -1,7 +1,7 @@
 //! Printed Ecology Note lesson sheets, checked in a real browser: every lesson's student sheet and teacher
 //! copy in every language it has is printed to PDF by Debian's headless Chromium, then measured with
 //! poppler-utils (pdfinfo, pdftotext). Run with
-//! `cargo test --release --features browser-tests --test browser_print`.
+//! `cargo test --features browser-tests --test browser_print`.
 #![cfg(feature = "browser-tests")]
 
 mod common;
