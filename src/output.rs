@@ -60,7 +60,9 @@ impl Staging {
         &self.dir
     }
 
-    /// Creates the folders of `paths` that do not exist yet, in parallel.
+    /// Creates the folders of `paths` that do not exist yet: folders of one parent by one thread, parents in
+    /// parallel (threads creating entries in one folder wait on its lock: on ext4, 100,000 tag folders took
+    /// four times as long in parallel as one after the other).
     fn folders<'a>(&mut self, paths: impl Iterator<Item = &'a str>) -> Result<(), Diagnostic> {
         let mut new: Vec<&str> = paths
             .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
@@ -69,22 +71,28 @@ impl Staging {
         new.sort_unstable();
         new.dedup();
         let dir = &self.dir;
-        new.par_iter().try_for_each(|d| {
-            let d = dir.join(d);
-            std::fs::create_dir_all(&d).map_err(|e| io_error(&d, e))
+        by_parent(&new, |d| d).par_iter().try_for_each(|group| {
+            group.iter().try_for_each(|d| {
+                let d = dir.join(d);
+                std::fs::create_dir_all(&d).map_err(|e| io_error(&d, e))
+            })
         })?;
         self.made.extend(new.into_iter().map(str::to_string));
         Ok(())
     }
 
-    /// Writes rendered files.
+    /// Writes rendered files, those of one folder by one thread.
     pub fn files(&mut self, files: &[OutputFile]) -> Result<(), Diagnostic> {
         self.folders(files.iter().map(|f| f.0.as_str()))?;
         let dir = &self.dir;
-        files.par_iter().try_for_each(|(rel, bytes)| {
-            let dest = dir.join(rel);
-            std::fs::write(&dest, bytes).map_err(|e| io_error(&dest, e))
-        })
+        by_parent(files, |f| f.0.as_str())
+            .par_iter()
+            .try_for_each(|group| {
+                group.iter().try_for_each(|(rel, bytes)| {
+                    let dest = dir.join(rel);
+                    std::fs::write(&dest, bytes).map_err(|e| io_error(&dest, e))
+                })
+            })
     }
 
     /// Copies the theme's and the site's static files and the files beside the content.
@@ -162,6 +170,16 @@ pub fn list(dir: &Path) -> Result<Vec<String>, walkdir::Error> {
         }
     }
     Ok(files)
+}
+
+/// `items` grouped by the folder their path (`path(item)`, relative, `/`-separated) is in, in order.
+pub(crate) fn by_parent<T>(items: &[T], path: impl Fn(&T) -> &str) -> Vec<Vec<&T>> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&T>> = std::collections::BTreeMap::new();
+    for item in items {
+        let parent = path(item).rsplit_once('/').map_or("", |(p, _)| p);
+        groups.entry(parent).or_default().push(item);
+    }
+    groups.into_values().collect()
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {

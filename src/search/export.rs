@@ -487,9 +487,14 @@ pub fn write(built: &Built, dir: &Path, js_twins: bool) -> Result<IndexStats, Se
         }
         std::fs::create_dir_all(&p).map_err(|e| werr(&p, e))?;
     }
-    files.par_iter().try_for_each(|(name, bytes)| {
-        let p = dir.join(name);
-        std::fs::write(&p, bytes).map_err(|e| werr(&p, e))
-    })?;
+    // One thread per folder: threads creating files in one folder wait on its lock.
+    crate::output::by_parent(&files, |f| f.0.as_str())
+        .par_iter()
+        .try_for_each(|group| {
+            group.iter().try_for_each(|(name, bytes)| {
+                let p = dir.join(name);
+                std::fs::write(&p, bytes).map_err(|e| werr(&p, e))
+            })
+        })?;
     Ok(stats)
 }
