@@ -108,6 +108,7 @@ fn search_path(site: &Site, lang: &str) -> String {
     }
 }
 
+/// Renders one job: its template context, then its template.
 pub(super) fn render_job(
     site: &Site,
     bodies: &Bodies,
