@@ -87,22 +87,35 @@ impl Store {
             if let Some(fp) = fp {
                 check(name, file_fp(&bytes), fp)?;
             }
-            self.stats.bytes += bytes.len() as u64;
-            self.stats.files += 1;
-            self.cache.insert(name.to_string(), unpack(&bytes, name)?);
+            self.keep(name, &bytes)?;
         }
         Ok(&self.cache[name])
+    }
+
+    /// Counts the packed file `name` as read and keeps it unpacked.
+    fn keep(&mut self, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+        self.stats.bytes += bytes.len() as u64;
+        self.stats.files += 1;
+        self.cache.insert(name.to_string(), unpack(bytes, name)?);
+        Ok(())
     }
 
     /// The record file `d/K.bin`, whose block of files must have the fingerprint `block`. The other files
     /// of the block are read to check it, and not counted: a browser does not read them.
     pub fn load_records(&mut self, k: usize, block: u32) -> Result<&[u8], SearchError> {
+        let name = format!("d/{k}.bin");
         let b = k / RECORD_FILES_PER_BLOCK;
-        if self.blocks_checked.insert(b) {
+        if !self.blocks_checked.contains(&b) {
             let mut fps = Vec::with_capacity(RECORD_FILES_PER_BLOCK);
+            let mut own = None;
             for j in b * RECORD_FILES_PER_BLOCK..(b + 1) * RECORD_FILES_PER_BLOCK {
                 match self.read(&format!("d/{j}.bin")) {
-                    Ok(bytes) => fps.push(file_fp(&bytes)),
+                    Ok(bytes) => {
+                        fps.push(file_fp(&bytes));
+                        if j == k {
+                            own = Some(bytes);
+                        }
+                    }
                     Err(SearchError::Read { source, .. })
                         if source.kind() == std::io::ErrorKind::NotFound && j > k =>
                     {
@@ -111,9 +124,13 @@ impl Store {
                     Err(e) => return Err(e),
                 }
             }
-            check(&format!("d/{k}.bin"), block_fp(fps.into_iter()), block)?;
+            check(&name, block_fp(fps.into_iter()), block)?;
+            self.blocks_checked.insert(b);
+            if let (Some(bytes), false) = (own, self.cache.contains_key(&name)) {
+                self.keep(&name, &bytes)?;
+            }
         }
-        self.load(&format!("d/{k}.bin"), None)
+        self.load(&name, None)
     }
 }
 
