@@ -2,14 +2,12 @@
 //! its rendering — the template context of a page, teacher copy, print booklet, list, tag page, search
 //! page, translation status or 404 page.
 
-use super::context::{self, LangContext};
-use super::{citations, jsonld, timeline, Bodies, OutputFile, Templates};
+use super::context;
+use super::{citations, jsonld, timeline, Inputs, OutputFile, Templates};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::pdf::{Download, Plan};
+use crate::pdf::Download;
 use crate::site::{root_of, Site};
-use crate::translations::Report;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 use tera::Context;
 
 /// One templated output of the site. Indices are into [`Site::pages`] and [`Site::sections`].
@@ -109,15 +107,15 @@ fn search_path(site: &Site, lang: &str) -> String {
 }
 
 /// Renders one job: its template context, then its template.
-pub(super) fn render_job(
-    site: &Site,
-    bodies: &Bodies,
-    translations: &Report,
-    langs: &BTreeMap<String, LangContext>,
-    templates: &Templates,
-    pdfs: &Plan,
-    job: &Job,
-) -> Result<OutputFile, Diagnostic> {
+pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagnostic> {
+    let Inputs {
+        site,
+        bodies,
+        translations,
+        langs,
+        templates,
+        pdfs,
+    } = *inputs;
     let lc_of = |lang: &str| &langs[lang];
     match job {
         Job::Page(i) | Job::Teacher(i) => {

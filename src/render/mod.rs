@@ -35,6 +35,23 @@ pub struct Bodies {
     pub sections: Vec<Rendered>,
 }
 
+/// What the templated outputs are rendered from: the linked site, its bodies, and what every output shares.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The linked site.
+    pub site: &'a Site,
+    /// Its Markdown bodies.
+    pub bodies: &'a Bodies,
+    /// The translation report (outdated pages, the status page).
+    pub translations: &'a Report,
+    /// The per-language template values ([`lang_contexts`]).
+    pub langs: &'a BTreeMap<String, LangContext>,
+    /// The templates.
+    pub templates: &'a Templates,
+    /// The lesson PDFs the pages link to.
+    pub pdfs: &'a Plan,
+}
+
 /// Renders the whole site into memory, sorted by path.
 pub fn render(
     site: &Site,
@@ -82,6 +99,14 @@ pub fn render_into(
 ) -> Vec<Diagnostic> {
     let jobs = jobs(site, templates);
     let langs = lang_contexts(site, theme);
+    let inputs = Inputs {
+        site,
+        bodies,
+        translations,
+        langs: &langs,
+        templates,
+        pdfs,
+    };
     let (timeline_files, mut diagnostics) = derived(site, bodies, &langs, templates);
     let plain = untemplated(site, templates);
     let origins: Vec<(String, String)> = jobs
@@ -112,7 +137,7 @@ pub fn render_into(
         }
         let (written, rendered) = rayon::join(
             || ready.map_or(Ok(()), &mut *sink),
-            || batch.map(|b| render_jobs(site, bodies, translations, &langs, templates, pdfs, b)),
+            || batch.map(|b| render_jobs(&inputs, b)),
         );
         if let Err(d) = written {
             diagnostics.push(d);
@@ -276,19 +301,9 @@ pub fn jobs(site: &Site, templates: &Templates) -> Vec<Job> {
 }
 
 /// Renders `jobs` (in parallel); a problem shared by many jobs is reported once.
-pub fn render_jobs(
-    site: &Site,
-    bodies: &Bodies,
-    translations: &Report,
-    langs: &BTreeMap<String, LangContext>,
-    templates: &Templates,
-    pdfs: &Plan,
-    jobs: &[Job],
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| render_job(site, bodies, translations, langs, templates, pdfs, job))
-        .collect();
+pub fn render_jobs(inputs: &Inputs, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| render_job(inputs, job)).collect();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for r in results {

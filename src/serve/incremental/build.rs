@@ -55,8 +55,9 @@ struct Made {
 impl Engine {
     /// Rebuilds from the kept stages and what is pending; the served site changes only when it succeeds.
     pub(super) fn build(&mut self, statics_changed: bool) -> Result<Rebuilt, Vec<Diagnostic>> {
-        // A plan belongs to the site it was made for.
+        // A plan belongs to the site it was made for, and so does a pending search index.
         self.pdfs_pending = None;
+        self.search_pending = false;
         let configured = self.configured.take().expect("configured");
         let result = self.build_with(&configured, statics_changed);
         self.configured = Some(configured);
@@ -138,8 +139,15 @@ impl Engine {
         let selected = self.select(&site, &jobs, &footprint, &rebodied);
         laps.lap("select");
         let langs = render::lang_contexts(&site, theme);
-        let (files, d) =
-            render::render_jobs(&site, &bodies, &report, &langs, templates, &pdfs, &selected);
+        let inputs = render::Inputs {
+            site: &site,
+            bodies: &bodies,
+            translations: &report,
+            langs: &langs,
+            templates,
+            pdfs: &pdfs,
+        };
+        let (files, d) = render::render_jobs(&inputs, &selected);
         diagnostics.extend(d);
         laps.lap("pages");
         // The timelines show every event: made again only when what they are made from changed.
@@ -168,7 +176,7 @@ impl Engine {
             extra.extend(render::untemplated(&site, templates));
             self.generation += 1;
             if site.config.search {
-                self.search_pending = Some(pipeline::search_documents(&site, &bodies, theme));
+                self.search_pending = true;
             }
             let made = Made {
                 files,

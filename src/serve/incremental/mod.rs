@@ -173,9 +173,11 @@ pub struct Engine {
     needs_full_render: bool,
     footprint: Option<Footprint>,
     served: Served,
-    /// The documents of the last good build, while its search index is not yet written: the index takes
-    /// seconds on a big site, so it is refreshed after the changed pages are served (see [`Engine::refresh_search`]).
-    search_pending: Option<Vec<crate::search::SearchDoc>>,
+    /// The search index of the last good build is not yet written: the index takes seconds on a big site,
+    /// so it is refreshed after the changed pages are served (see [`Engine::refresh_search`]), from the kept
+    /// site and bodies. A failed build replaces the kept site and drops this: the served index then stays
+    /// one good build behind until the next good build.
+    search_pending: bool,
     /// The lesson PDFs of the last good build, while they are not yet made: an edited lesson's sheets and its
     /// language's booklets take a second, so its page is served first (see [`Engine::refresh_pdfs`]).
     pdfs_pending: Option<crate::pdf::Plan>,
@@ -205,7 +207,7 @@ impl Engine {
             needs_full_render: true,
             footprint: None,
             served: Served::default(),
-            search_pending: None,
+            search_pending: false,
             pdfs_pending: None,
             derived: None,
             generation: 0,
@@ -358,7 +360,7 @@ impl Engine {
 
     /// Whether the served search index is older than the served pages.
     pub fn search_pending(&self) -> bool {
-        self.search_pending.is_some()
+        self.search_pending
     }
 
     /// Writes the search index of the last good build and serves it; returns the paths that changed.
@@ -378,9 +380,11 @@ impl Engine {
     /// The documents whose index is not served yet, with the build they belong to: the index can be written
     /// on another thread ([`write_search_index`]) while this engine goes on rebuilding.
     pub fn take_search(&mut self) -> Option<(u64, Vec<crate::search::SearchDoc>)> {
-        self.search_pending
-            .take()
-            .map(|docs| (self.generation, docs))
+        if !std::mem::take(&mut self.search_pending) {
+            return None;
+        }
+        let docs = self.search_documents()?;
+        Some((self.generation, docs))
     }
 
     /// Serves an index written for build `generation`; one for an older build is dropped (a newer index is
@@ -403,6 +407,33 @@ impl Engine {
         self.served.replace(files, &mut changed);
         changed.sort();
         changed
+    }
+}
+
+impl Engine {
+    /// The search documents of the last good build, from its kept site and bodies.
+    fn search_documents(&mut self) -> Option<Vec<crate::search::SearchDoc>> {
+        let (site, (_, theme, _)) = (self.site.as_ref()?, self.configured.as_ref()?);
+        let mut bodies = Bodies {
+            pages: site
+                .pages
+                .iter()
+                .map(|p| {
+                    self.bodies
+                        .get_mut(&p.doc.rel)
+                        .map(|b| std::mem::take(&mut b.rendered))
+                        .unwrap_or_default()
+                })
+                .collect(),
+            sections: Vec::new(),
+        };
+        let docs = pipeline::search_documents(site, &bodies, theme);
+        for (p, r) in site.pages.iter().zip(bodies.pages.drain(..)) {
+            if let Some(b) = self.bodies.get_mut(&p.doc.rel) {
+                b.rendered = r;
+            }
+        }
+        Some(docs)
     }
 }
 

@@ -355,3 +355,24 @@ fn timelines_follow_every_edit_they_show() {
         "---\ntitle: Forty years\n---\nEvery event.\n"
     )));
 }
+
+#[test]
+fn a_failed_build_never_indexes_the_broken_site() {
+    let mut f = fixture();
+    let only = |rel: &str| Changes {
+        content: [rel.to_string()].into(),
+        ..Changes::default()
+    };
+    f.write("notes/c.md", &note("C", "2019-01-01", "air", "Harbour."));
+    f.engine.rebuild(&only("notes/c.md")).unwrap();
+    assert!(
+        f.engine.search_pending(),
+        "a good build leaves its index to write"
+    );
+    f.write("notes/c.md", "---\ntitle: [\n---\n");
+    assert!(f.engine.rebuild(&only("notes/c.md")).is_err());
+    assert!(!f.engine.search_pending());
+    assert!(f.engine.take_search().is_none());
+    // The fix brings the index up to date with the pages (`edit` compares both with a full build).
+    f.edit("notes/c.md", &note("C", "2019-01-01", "air", "Fixed."));
+}
