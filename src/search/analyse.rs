@@ -37,6 +37,9 @@ pub enum Script {
 
 /// Script class of an already lower-cased, NFKC-normalised character.
 pub fn script_of(c: char) -> Option<Script> {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then_some(Script::Word);
+    }
     if !(c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)) {
         return None;
     }
@@ -82,12 +85,21 @@ pub struct Token {
 
 /// Unicode NFKC. Stored texts (titles, excerpts) go through this so that token offsets match.
 pub fn normalise(text: &str) -> String {
-    if unicode_normalization::is_nfkc_quick(text.chars())
-        == unicode_normalization::IsNormalized::Yes
-    {
+    if is_nfkc(text) {
         return text.to_string();
     }
     text.nfkc().collect()
+}
+
+/// The NFKC quick check, run only over the stretches that are not ASCII: ASCII characters are NFKC and
+/// of combining class 0, so the check restarts after each of them exactly as it would have gone on.
+fn is_nfkc(text: &str) -> bool {
+    text.split(|c: char| c.is_ascii())
+        .filter(|run| !run.is_empty())
+        .all(|run| {
+            unicode_normalization::is_nfkc_quick(run.chars())
+                == unicode_normalization::IsNormalized::Yes
+        })
 }
 
 /// Diacritic folding for word scripts: NFD, drop marks, a few letters without decomposition.

@@ -119,11 +119,14 @@ pub fn encode_postings(out: &mut Vec<u8>, postings: &[(u32, u8)], num_docs: u32)
 
 /// Packs a file of the index: zlib-compressed when that is smaller, stored otherwise.
 pub fn pack(raw: &[u8]) -> Vec<u8> {
-    let z = miniz_oxide::deflate::compress_to_vec_zlib(raw, 6);
-    if z.len() < raw.len() {
-        [&[1], &z[..]].concat()
-    } else {
-        [&[0], raw].concat()
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(raw.len() / 2 + 64),
+        flate2::Compression::new(6),
+    );
+    match z.write_all(raw).and_then(|()| z.finish()) {
+        Ok(z) if z.len() < raw.len() => [&[1], &z[..]].concat(),
+        _ => [&[0], raw].concat(),
     }
 }
 
@@ -135,8 +138,12 @@ pub fn unpack(packed: &[u8], name: &str) -> Result<Vec<u8>, SearchError> {
     };
     match packed.split_first() {
         Some((0, raw)) => Ok(raw.to_vec()),
-        Some((1, z)) => miniz_oxide::inflate::decompress_to_vec_zlib(z)
-            .map_err(|e| corrupt(&format!("cannot inflate: {e:?}"))),
+        Some((1, z)) => {
+            let mut raw = Vec::with_capacity(z.len() * 3);
+            std::io::Read::read_to_end(&mut flate2::read::ZlibDecoder::new(z), &mut raw)
+                .map(|_| raw)
+                .map_err(|e| corrupt(&format!("cannot inflate: {e}")))
+        }
         Some((c, _)) => Err(corrupt(&format!("unknown codec {c}"))),
         None => Err(corrupt("empty file")),
     }
