@@ -1,5 +1,10 @@
 //! The write stage: the site goes to a temporary folder beside the output folder and replaces it only when
 //! everything was written, so a failed build never leaves a half-written or missing site behind.
+//!
+//! The output a build replaces is kept beside it (`.public.prev`) and becomes the next build's temporary
+//! folder: a file whose bytes did not change is left as it is (its inode and modification time too, so
+//! `rsync` and other deploy tools see it unchanged), and the files no build makes any more are removed.
+//! On a real disk this spares creating and deleting every file of the site on every build.
 
 use crate::content::Asset;
 use crate::diagnostic::{Code, Diagnostic};
@@ -17,15 +22,20 @@ pub struct Copied<'a> {
     pub assets: &'a [Asset],
 }
 
-/// A site being written: a temporary folder beside the output folder that replaces it on [`Staging::commit`]
-/// and is removed if dropped before, so a failed build leaves the previous output as it was. Files can be
-/// added in batches as they are rendered, so a build need not hold the whole site in memory.
+/// A site being written: a temporary folder beside the output folder that replaces it on [`Staging::commit`],
+/// so a failed build leaves the previous output as it was. It starts from the output before last when there
+/// is one (see the module's documentation). Files can be added in batches as they are rendered, so a build
+/// need not hold the whole site in memory.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     parent: PathBuf,
     name: String,
     made: HashSet<String>,
+    /// Files the folder held when it was taken over, by path.
+    existing: HashSet<String>,
+    /// Files this build wrote or found unchanged, by path.
+    written: HashSet<String>,
     committed: bool,
 }
 
@@ -44,25 +54,49 @@ impl Staging {
         std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        // Renaming takes the kept output whole, or fails when another build took it first.
+        let existing = match std::fs::rename(prev_of(&parent, &name), &dir) {
+            Ok(()) => take_over(&dir).map_err(|e| io_error(&dir, e))?,
+            Err(_) => {
+                std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+                HashSet::new()
+            }
+        };
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             parent,
             name,
             made: HashSet::new(),
+            existing,
+            written: HashSet::new(),
             committed: false,
         })
     }
 
-    /// The temporary folder, for writers that put files there themselves (the search index).
-    pub fn path(&self) -> &Path {
-        &self.dir
+    /// The temporary folder, for a writer that puts files there itself (the search index), with the files
+    /// of the kept output that are its own (`owned`) and this build did not write: the writer leaves those
+    /// it makes again as they are and removes the others. The kept output's other files that this build
+    /// did not write are removed first. Call it after the other files are written.
+    pub fn hand_over(
+        &mut self,
+        owned: impl Fn(&str) -> bool,
+    ) -> Result<(&Path, HashSet<String>), Diagnostic> {
+        let handed: HashSet<String> = self
+            .existing
+            .iter()
+            .filter(|rel| !self.written.contains(*rel) && owned(rel))
+            .cloned()
+            .collect();
+        self.written.extend(handed.iter().cloned());
+        self.sweep()?;
+        Ok((&self.dir, handed))
     }
 
     /// Creates the folders of `paths` that do not exist yet: folders of one parent by one thread, parents in
     /// parallel (threads creating entries in one folder wait on its lock: on ext4, 100,000 tag folders took
-    /// four times as long in parallel as one after the other).
+    /// four times as long in parallel as one after the other). A file of the kept output where a folder
+    /// is now wanted is removed.
     fn folders<'a>(&mut self, paths: impl Iterator<Item = &'a str>) -> Result<(), Diagnostic> {
         let mut new: Vec<&str> = paths
             .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
@@ -71,10 +105,26 @@ impl Staging {
         new.sort_unstable();
         new.dedup();
         let dir = &self.dir;
+        let existing = &self.existing;
         by_parent(&new, |d| d).par_iter().try_for_each(|group| {
             group.iter().try_for_each(|d| {
-                let d = dir.join(d);
-                std::fs::create_dir_all(&d).map_err(|e| io_error(&d, e))
+                let path = dir.join(d);
+                if std::fs::create_dir_all(&path).is_err() {
+                    // A file of the kept output stands where a folder goes.
+                    let mut at = String::new();
+                    for part in d.split('/') {
+                        at = if at.is_empty() {
+                            part.to_string()
+                        } else {
+                            format!("{at}/{part}")
+                        };
+                        if existing.contains(&at) {
+                            let _ = std::fs::remove_file(dir.join(&at));
+                        }
+                    }
+                    std::fs::create_dir_all(&path).map_err(|e| io_error(&path, e))?;
+                }
+                Ok(())
             })
         })?;
         self.made.extend(new.into_iter().map(str::to_string));
@@ -84,15 +134,17 @@ impl Staging {
     /// Writes rendered files, those of one folder by one thread.
     pub fn files(&mut self, files: &[OutputFile]) -> Result<(), Diagnostic> {
         self.folders(files.iter().map(|f| f.0.as_str()))?;
-        let dir = &self.dir;
+        let (dir, existing) = (&self.dir, &self.existing);
         by_parent(files, |f| f.0.as_str())
             .par_iter()
             .try_for_each(|group| {
                 group.iter().try_for_each(|(rel, bytes)| {
                     let dest = dir.join(rel);
-                    std::fs::write(&dest, bytes).map_err(|e| io_error(&dest, e))
+                    put(&dest, bytes, existing.contains(rel)).map_err(|e| io_error(&dest, e))
                 })
-            })
+            })?;
+        self.written.extend(files.iter().map(|f| f.0.clone()));
+        Ok(())
     }
 
     /// Copies the theme's and the site's static files and the files beside the content.
@@ -104,32 +156,80 @@ impl Staging {
                 .map(String::as_str)
                 .chain(copied.assets.iter().map(|a| a.rel.as_str())),
         )?;
-        let dir = &self.dir;
+        let (dir, existing) = (&self.dir, &self.existing);
         copied.statics.par_iter().try_for_each(|(rel, source)| {
             let dest = dir.join(rel);
+            let was = existing.contains(rel);
             match source {
-                StaticSource::Embedded(bytes) => std::fs::write(&dest, bytes),
-                StaticSource::Disk(path) => std::fs::copy(path, &dest).map(|_| ()),
+                StaticSource::Embedded(bytes) => put(&dest, bytes, was),
+                StaticSource::Disk(path) => std::fs::read(path).and_then(|b| put(&dest, &b, was)),
             }
             .map_err(|e| io_error(&dest, e))
         })?;
         copied.assets.par_iter().try_for_each(|a| {
             let dest = dir.join(&a.rel);
-            std::fs::copy(&a.path, &dest)
-                .map(|_| ())
-                .map_err(|e| io_error(&dest, e))
-        })
+            copy_file(&a.path, &dest, existing.contains(&a.rel)).map_err(|e| io_error(&dest, e))
+        })?;
+        self.written.extend(copied.statics.keys().cloned());
+        self.written
+            .extend(copied.assets.iter().map(|a| a.rel.clone()));
+        Ok(())
     }
 
-    /// Puts the written site in place of the output folder.
+    /// Removes the files of the kept output that this build did not write, and the folders they leave
+    /// empty.
+    fn sweep(&mut self) -> Result<(), Diagnostic> {
+        let mut stale: Vec<&String> = self
+            .existing
+            .iter()
+            .filter(|rel| !self.written.contains(*rel))
+            .collect();
+        stale.sort_unstable();
+        let dir = &self.dir;
+        stale.par_iter().try_for_each(|rel| {
+            let path = dir.join(rel);
+            match std::fs::remove_file(&path) {
+                // Gone already, or a folder of this build now, where a file of this build took the place of
+                // a folder above it or a folder took its place.
+                Err(e) if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) => {
+                    Err(io_error(&path, e))
+                }
+                _ => Ok(()),
+            }
+        })?;
+        let mut folders: Vec<&str> = stale
+            .iter()
+            .flat_map(|rel| {
+                let mut up = Vec::new();
+                let mut at = rel.as_str();
+                while let Some((parent, _)) = at.rsplit_once('/') {
+                    up.push(parent);
+                    at = parent;
+                }
+                up
+            })
+            .collect();
+        // Deepest first, so that a folder is tried after the folders in it.
+        folders.sort_unstable_by(|a, b| {
+            b.matches('/')
+                .count()
+                .cmp(&a.matches('/').count())
+                .then(a.cmp(b))
+        });
+        folders.dedup();
+        for f in folders {
+            // Fails, as it should, while the folder holds anything.
+            let _ = std::fs::remove_dir(dir.join(f));
+        }
+        self.existing.clear();
+        Ok(())
+    }
+
+    /// Puts the written site in place of the output folder, and keeps the output it replaces for the next
+    /// build.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        swap(
-            &self.dir,
-            &self.out,
-            &self.parent,
-            &self.name,
-            std::process::id(),
-        )?;
+        self.sweep()?;
+        swap(&self.dir, &self.out, &prev_of(&self.parent, &self.name))?;
         self.committed = true;
         Ok(())
     }
@@ -138,21 +238,102 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            // Still a good start for the next build; removed if another build kept one meanwhile.
+            let prev = prev_of(&self.parent, &self.name);
+            if prev.exists() || std::fs::rename(&self.dir, &prev).is_err() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            } else {
+                unlisted(&prev);
+            }
         }
     }
 }
 
-fn swap(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> Result<(), Diagnostic> {
+/// Where the output a build replaced is kept for the next build.
+fn prev_of(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.prev"))
+}
+
+/// Keeps git from listing a kept output as untracked files: a `.gitignore` of `*` in it (the next build
+/// removes it with the other files it does not write).
+fn unlisted(prev: &Path) {
+    let _ = std::fs::write(prev.join(".gitignore"), "*\n");
+}
+
+/// The files of a kept output taken over as a temporary folder, by path. Anything but files and folders
+/// (a symbolic link someone put in the output) is removed, so that no write follows it out of the folder.
+fn take_over(dir: &Path) -> std::io::Result<HashSet<String>> {
+    let mut files = HashSet::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let kind = entry.file_type();
+        if kind.is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            files.insert(rel.to_string_lossy().replace('\\', "/"));
+        } else if !kind.is_dir() {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(files)
+}
+
+/// Writes `bytes` to `dest`, unless `dest` (a file of the kept output when `existed`) holds them already.
+pub(crate) fn put(dest: &Path, bytes: &[u8], existed: bool) -> std::io::Result<()> {
+    if existed
+        && same(dest, bytes.len() as u64, || {
+            std::fs::read(dest).map(|b| b == bytes)
+        })
+    {
+        return Ok(());
+    }
+    std::fs::write(dest, bytes).or_else(|e| {
+        // A folder of the kept output where a file goes.
+        if dest.is_dir() {
+            std::fs::remove_dir_all(dest)?;
+            std::fs::write(dest, bytes)
+        } else {
+            Err(e)
+        }
+    })
+}
+
+/// Copies `from` to `dest`, unless `dest` (a file of the kept output when `existed`) is the same already.
+fn copy_file(from: &Path, dest: &Path, existed: bool) -> std::io::Result<()> {
+    if existed {
+        let len = std::fs::metadata(from)?.len();
+        if same(dest, len, || {
+            Ok(std::fs::read(from)? == std::fs::read(dest)?)
+        }) {
+            return Ok(());
+        }
+    }
+    std::fs::copy(from, dest).map(|_| ()).or_else(|e| {
+        if dest.is_dir() {
+            std::fs::remove_dir_all(dest)?;
+            std::fs::copy(from, dest).map(|_| ())
+        } else {
+            Err(e)
+        }
+    })
+}
+
+/// Whether the file at `dest` has `len` bytes and `equal` says they are the ones wanted.
+fn same(dest: &Path, len: u64, equal: impl FnOnce() -> std::io::Result<bool>) -> bool {
+    std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_file() && m.len() == len)
+        && equal().unwrap_or(false)
+}
+
+fn swap(staging: &Path, out: &Path, prev: &Path) -> Result<(), Diagnostic> {
     if out.exists() {
-        let old: PathBuf = parent.join(format!(".{name}.old-{pid}"));
-        let _ = std::fs::remove_dir_all(&old);
-        std::fs::rename(out, &old).map_err(|e| io_error(out, e))?;
+        if prev.exists() {
+            std::fs::remove_dir_all(prev).map_err(|e| io_error(prev, e))?;
+        }
+        std::fs::rename(out, prev).map_err(|e| io_error(out, e))?;
         if let Err(e) = std::fs::rename(staging, out) {
-            let _ = std::fs::rename(&old, out);
+            let _ = std::fs::rename(prev, out);
             return Err(io_error(out, e));
         }
-        let _ = std::fs::remove_dir_all(&old);
+        unlisted(prev);
     } else {
         std::fs::rename(staging, out).map_err(|e| io_error(out, e))?;
     }
@@ -214,13 +395,113 @@ mod tests {
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
         let files = vec![("b/index.html".to_string(), b"two".to_vec())];
         assert!(write(&out, &files, true).is_err());
+        assert_eq!(list(&out).unwrap(), ["a/index.html"]);
         assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
-        assert!(!out.join("b").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        let mut leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(Result::ok)
-            .map(|e| e.file_name())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+        leftovers.sort();
+        assert_eq!(leftovers, [".public.prev", "public"]);
+        let kept = dir.path().join(".public.prev/.gitignore");
+        assert_eq!(std::fs::read_to_string(kept).unwrap(), "*\n");
+    }
+
+    fn files(list: &[(&str, &str)]) -> Vec<OutputFile> {
+        list.iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    /// The output's files and their bytes.
+    fn read_all(out: &Path) -> Vec<(String, Vec<u8>)> {
+        list(out)
+            .unwrap()
+            .into_iter()
+            .map(|p| {
+                let bytes = std::fs::read(out.join(&p)).unwrap();
+                (p, bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builds_over_the_kept_output_make_what_a_fresh_build_makes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let age = |p: &str| {
+            let f = std::fs::File::options()
+                .write(true)
+                .open(out.join(p))
+                .unwrap();
+            f.set_modified(old).unwrap();
+        };
+        let aged = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap() == old;
+        let builds = [
+            files(&[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("b/index.html", "b"),
+                ("c", "file c"),
+                ("gone/deep/x.html", "x"),
+            ]),
+            files(&[
+                ("index.html", "home 2"),
+                ("a/index.html", "a"),
+                ("c/index.html", "c is a folder"),
+                ("n/index.html", "new"),
+            ]),
+            files(&[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("b", "b is a file"),
+                ("c/index.html", "c"),
+                ("z.txt", "z"),
+            ]),
+            files(&[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("b/index.html", "b again"),
+            ]),
+        ];
+        for (n, build) in builds.iter().enumerate() {
+            write(&out, build, false).unwrap();
+            let mut want: Vec<(String, Vec<u8>)> = build.clone();
+            want.sort();
+            assert_eq!(read_all(&out), want, "build {n}");
+            match n {
+                // Each build goes over the output before last: files it makes with the same bytes are
+                // left as they were, the others written.
+                2 => assert!(aged("index.html") && aged("a/index.html")),
+                3 => assert!(!aged("index.html") && aged("a/index.html")),
+                _ => {}
+            }
+            age("index.html");
+            age("a/index.html");
+        }
+        // No folder left empty by a removed page.
+        assert!(!out.join("gone").exists() && !out.join("n").exists());
+    }
+
+    #[test]
+    fn links_left_in_an_output_are_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let site = files(&[("index.html", "home"), ("x/index.html", "x")]);
+        write(&out, &site, false).unwrap();
+        std::fs::remove_dir_all(out.join("x")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("x")).unwrap();
+        // The next build keeps this output; the one after that writes over it.
+        write(&out, &site, false).unwrap();
+        write(&out, &site, false).unwrap();
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+        assert!(!std::fs::symlink_metadata(out.join("x"))
+            .unwrap()
+            .is_symlink());
+        assert_eq!(std::fs::read(out.join("x/index.html")).unwrap(), b"x");
     }
 }

@@ -165,12 +165,64 @@ fn failed_build_leaves_previous_output_untouched() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
+        .filter(|n| n.starts_with(".public") && n != ".public.prev")
         .collect();
     assert!(
         siblings.is_empty(),
         "staging folders left behind: {siblings:?}"
     );
+}
+
+#[test]
+fn rebuilds_over_the_kept_output_equal_a_fresh_build() {
+    let s = site();
+    let out = s.path().join("public");
+    ok(build(s.path(), &out));
+    // Each build goes over the output before last: pages appear, change and go, a page's folder becomes
+    // a file's place, and the search index changes.
+    let edits: [&[(&str, &str)]; 3] = [
+        &[
+            (
+                "content/notes/n3.md",
+                "---\ntitle: Three\ndate: 2004-01-01\ntags: [air]\n---\nHarbour cranes.\n",
+            ),
+            (
+                "content/notes/n1.md",
+                "---\ntitle: Note one, renamed\ndate: 2003-05-02\n---\nSea walls.\n",
+            ),
+        ],
+        &[(
+            "content/notes/n3.md",
+            "---\ntitle: Three again\ndate: 2004-01-01\n---\nRiver.\n",
+        )],
+        &[(
+            "content/notes/n2.md",
+            "---\ntitle: Two\ndate: 2002-05-03\ntags: [water]\n---\nRain.\n",
+        )],
+    ];
+    let mut removed = false;
+    for edit in edits {
+        for (rel, text) in edit {
+            write(s.path(), rel, text);
+        }
+        if !removed {
+            std::fs::remove_file(s.path().join("content/notes/n0.my.md")).unwrap();
+            removed = true;
+        }
+        ok(build(s.path(), &out));
+        let fresh = s.path().join("fresh");
+        let _ = std::fs::remove_dir_all(&fresh);
+        ok(build(s.path(), &fresh));
+        let (t, f) = (tree(&out), tree(&fresh));
+        assert_eq!(t.keys().collect::<Vec<_>>(), f.keys().collect::<Vec<_>>());
+        for (k, v) in &f {
+            assert!(t[k] == *v, "{} differs from a fresh build", k.display());
+        }
+        assert!(
+            t.keys().any(|k| k.starts_with("search/s")),
+            "the search index is there"
+        );
+    }
 }
 
 #[test]
@@ -394,7 +446,10 @@ fn a_render_error_midway_leaves_previous_output_untouched() {
     let leftovers = std::fs::read_dir(s.path())
         .unwrap()
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".public") && name != ".public.prev"
+        })
         .count();
     assert_eq!(leftovers, 0);
 }

@@ -365,7 +365,10 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             pages: Vec::new(),
             sections: Vec::new(),
         };
-        write_search(docs, &g.site, staging.path()).map_err(|d| vec![d])?;
+        let (dir, kept) = staging
+            .hand_over(crate::search::is_index_file)
+            .map_err(|d| vec![d])?;
+        write_search(docs, &g.site, dir, &kept).map_err(|d| vec![d])?;
     }
     let search_secs = t.elapsed().as_secs_f64();
     staging.commit().map_err(|d| vec![d])?;

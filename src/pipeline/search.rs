@@ -5,7 +5,7 @@ use crate::render::Bodies;
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// What the search index gets of every page: its text, and its facets for filtering. The label a page
@@ -106,18 +106,25 @@ pub fn write_extras(
     dir: &Path,
 ) -> Result<(), Diagnostic> {
     if site.config.search {
-        write_search(search_documents(site, bodies, theme), site, dir)?;
+        write_search(
+            search_documents(site, bodies, theme),
+            site,
+            dir,
+            &HashSet::new(),
+        )?;
     }
     Ok(())
 }
 
-/// Writes the search index of `docs` into `dir`, with the `.js` twins when the site is portable.
+/// Writes the search index of `docs` into `dir` over the `kept` index files of an earlier build (see
+/// [`crate::search::write_index_over`]), with the `.js` twins when the site is portable.
 pub(super) fn write_search(
     docs: Vec<crate::search::SearchDoc>,
     site: &Site,
     dir: &Path,
+    kept: &HashSet<String>,
 ) -> Result<(), Diagnostic> {
-    crate::search::write_index(docs, dir, site.config.portable)
+    crate::search::write_index_over(docs, dir, site.config.portable, kept)
         .map(|_| ())
         .map_err(|e| {
             Diagnostic::error(Code::Search, e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")

@@ -1,6 +1,6 @@
 //! Export of the built index into the client files (see [`super::format`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -474,7 +474,12 @@ pub fn files(built: &Built, js_twins: bool) -> (Vec<(String, Vec<u8>)>, IndexSta
 }
 
 /// Writes the client index into `dir` (`out/search/`), replacing a previous one.
-pub fn write(built: &Built, dir: &Path, js_twins: bool) -> Result<IndexStats, SearchError> {
+pub fn write(
+    built: &Built,
+    dir: &Path,
+    js_twins: bool,
+    kept: &HashSet<&str>,
+) -> Result<IndexStats, SearchError> {
     let (files, stats) = files(built, js_twins);
     let werr = |path: &Path, source| SearchError::Write {
         path: path.to_path_buf(),
@@ -482,9 +487,6 @@ pub fn write(built: &Built, dir: &Path, js_twins: bool) -> Result<IndexStats, Se
     };
     for sub in ["s", "p", "d", "r", "f"] {
         let p = dir.join(sub);
-        if p.exists() {
-            std::fs::remove_dir_all(&p).map_err(|e| werr(&p, e))?;
-        }
         std::fs::create_dir_all(&p).map_err(|e| werr(&p, e))?;
     }
     // One thread per folder: threads creating files in one folder wait on its lock.
@@ -493,8 +495,13 @@ pub fn write(built: &Built, dir: &Path, js_twins: bool) -> Result<IndexStats, Se
         .try_for_each(|group| {
             group.iter().try_for_each(|(name, bytes)| {
                 let p = dir.join(name);
-                std::fs::write(&p, bytes).map_err(|e| werr(&p, e))
+                crate::output::put(&p, bytes, kept.contains(name.as_str())).map_err(|e| werr(&p, e))
             })
         })?;
+    let made: HashSet<&str> = files.iter().map(|f| f.0.as_str()).collect();
+    for name in kept.iter().filter(|n| !made.contains(**n)) {
+        let p = dir.join(name);
+        std::fs::remove_file(&p).map_err(|e| werr(&p, e))?;
+    }
     Ok(stats)
 }

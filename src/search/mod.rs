@@ -167,8 +167,30 @@ pub fn write_index(
     out: &std::path::Path,
     js_twins: bool,
 ) -> Result<IndexStats, SearchError> {
+    write_index_over(docs, out, js_twins, &Default::default())
+}
+
+/// [`write_index`] over the index files of an earlier build, `kept` (paths from the site's root, see
+/// [`is_index_file`]): files it makes again with the same bytes are left as they are, the others removed.
+pub fn write_index_over(
+    docs: Vec<SearchDoc>,
+    out: &std::path::Path,
+    js_twins: bool,
+    kept: &std::collections::HashSet<String>,
+) -> Result<IndexStats, SearchError> {
     let built = index::build(docs)?;
-    export::write(&built, &out.join("search"), js_twins)
+    let kept = kept
+        .iter()
+        .filter_map(|p| p.strip_prefix("search/"))
+        .collect();
+    export::write(&built, &out.join("search"), js_twins, &kept)
+}
+
+/// Whether `path` (from the site's root) is a file of the generated search index: `search/manifest.*` and
+/// the files in the folders under `search/` (the client scripts beside them are theme files).
+pub fn is_index_file(path: &str) -> bool {
+    path.strip_prefix("search/")
+        .is_some_and(|rest| rest.starts_with("manifest.") || rest.contains('/'))
 }
 
 /// The client index's files in memory, as paths from the site's root (`search/manifest.bin`, …), for a

@@ -2,7 +2,7 @@
 //! render the outputs it reaches, and swap what differs into the served site.
 
 use super::reach::{derived_key, footprint, signature, Reach, Recorder};
-use super::{is_index, is_search_index, slashed, Body, Engine, Footprint, Rebuilt};
+use super::{is_index, slashed, Body, Engine, Footprint, Rebuilt};
 use crate::config::Config;
 use crate::content::{self, Document, Parsed, SourceFile};
 use crate::diagnostic::{self, Diagnostic};
@@ -363,7 +363,7 @@ impl Engine {
                 self.served
                     .files
                     .keys()
-                    .filter(|p| is_search_index(p))
+                    .filter(|p| crate::search::is_index_file(p))
                     .cloned(),
             )
             .collect();

@@ -398,7 +398,7 @@ impl Engine {
             .served
             .files
             .keys()
-            .filter(|p| is_search_index(p) && !fresh.contains(p.as_str()))
+            .filter(|p| crate::search::is_index_file(p) && !fresh.contains(p.as_str()))
             .cloned()
             .collect();
         for p in &changed {
@@ -435,12 +435,6 @@ impl Engine {
         }
         Some(docs)
     }
-}
-
-/// Files of the generated search index (the client scripts under `search/` are theme files, not these).
-fn is_search_index(path: &str) -> bool {
-    path.strip_prefix("search/")
-        .is_some_and(|rest| rest.starts_with("manifest.") || rest.contains('/'))
 }
 
 /// The search index of `docs` as files (what [`Engine::apply_search`] takes), built in memory by the same
