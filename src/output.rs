@@ -3,7 +3,8 @@
 //!
 //! The output a build replaces is kept beside it (`.public.prev`) and becomes the next build's temporary
 //! folder: a file whose bytes did not change is left as it is (its inode and modification time too, so
-//! `rsync` and other deploy tools see it unchanged), and the files no build makes any more are removed.
+//! `rsync` and other deploy tools see it unchanged), a changed file is written as a new file (a hard link
+//! to the old one elsewhere keeps its bytes), and the files no build makes any more are removed.
 //! On a real disk this spares creating and deleting every file of the site on every build.
 
 use crate::content::Asset;
@@ -279,12 +280,13 @@ fn take_over(dir: &Path) -> std::io::Result<HashSet<String>> {
 
 /// Writes `bytes` to `dest`, unless `dest` (a file of the kept output when `existed`) holds them already.
 pub(crate) fn put(dest: &Path, bytes: &[u8], existed: bool) -> std::io::Result<()> {
-    if existed
-        && same(dest, bytes.len() as u64, || {
+    if existed {
+        if same(dest, bytes.len() as u64, || {
             std::fs::read(dest).map(|b| b == bytes)
-        })
-    {
-        return Ok(());
+        }) {
+            return Ok(());
+        }
+        unlink(dest);
     }
     std::fs::write(dest, bytes).or_else(|e| {
         // A folder of the kept output where a file goes.
@@ -306,6 +308,7 @@ fn copy_file(from: &Path, dest: &Path, existed: bool) -> std::io::Result<()> {
         }) {
             return Ok(());
         }
+        unlink(dest);
     }
     std::fs::copy(from, dest).map(|_| ()).or_else(|e| {
         if dest.is_dir() {
@@ -315,6 +318,14 @@ fn copy_file(from: &Path, dest: &Path, existed: bool) -> std::io::Result<()> {
             Err(e)
         }
     })
+}
+
+/// Removes a kept file before it is written anew rather than writing into it: another name for the same
+/// file (a hard link into a deployed copy, say) keeps the old bytes.
+fn unlink(dest: &Path) {
+    if std::fs::symlink_metadata(dest).is_ok_and(|m| m.is_file()) {
+        let _ = std::fs::remove_file(dest);
+    }
 }
 
 /// Whether the file at `dest` has `len` bytes and `equal` says they are the ones wanted.
@@ -483,6 +494,20 @@ mod tests {
         }
         // No folder left empty by a removed page.
         assert!(!out.join("gone").exists() && !out.join("n").exists());
+    }
+
+    #[test]
+    fn hard_links_to_an_output_keep_their_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write(&out, &files(&[("index.html", "one")]), false).unwrap();
+        let copy = dir.path().join("deployed.html");
+        std::fs::hard_link(out.join("index.html"), &copy).unwrap();
+        // The first output is kept by the second build and written over by the third.
+        write(&out, &files(&[("index.html", "two")]), false).unwrap();
+        write(&out, &files(&[("index.html", "three")]), false).unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"three");
+        assert_eq!(std::fs::read(&copy).unwrap(), b"one");
     }
 
     #[test]
