@@ -55,10 +55,15 @@ impl Staging {
         std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
         let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        // Renaming takes the kept output whole, or fails when another build took it first.
-        let existing = match std::fs::rename(prev_of(&parent, &name), &dir) {
-            Ok(()) => take_over(&dir).map_err(|e| io_error(&dir, e))?,
-            Err(_) => {
+        // Renaming takes the kept output whole, or fails when another build took it first. A kept output
+        // that cannot be read through is removed, and the build starts from an empty folder.
+        let taken = std::fs::rename(prev_of(&parent, &name), &dir)
+            .and_then(|()| take_over(&dir))
+            .ok();
+        let existing = match taken {
+            Some(files) => files,
+            None => {
+                let _ = std::fs::remove_dir_all(&dir);
                 std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
                 HashSet::new()
             }

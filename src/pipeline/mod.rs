@@ -357,33 +357,34 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             assets: &g.assets,
         })
         .map_err(|d| vec![d])?;
-    let t = Instant::now();
-    if g.site.config.search {
-        let docs = search_documents(&g.site, &g.bodies, &g.theme);
-        // The search documents hold the bodies' text now: the index is built without a second copy.
-        g.bodies = Bodies {
-            pages: Vec::new(),
-            sections: Vec::new(),
-        };
-        let (dir, kept) = staging
-            .hand_over(crate::search::is_index_file)
-            .map_err(|d| vec![d])?;
-        write_search(docs, &g.site, dir, &kept).map_err(|d| vec![d])?;
-    }
-    let search_secs = t.elapsed().as_secs_f64();
-    staging.commit().map_err(|d| vec![d])?;
-    g.timings.push(("search", search_secs));
-    g.timings
-        .push(("swap", clock.elapsed().as_secs_f64() - search_secs));
-    Ok(Report {
+    let mut report = Report {
         title: g.site.config.title.clone(),
         description: g.site.config.description.clone(),
         doors: doors(&g.site, &g.theme, &g.booklets),
         pages: g.site.pages.len(),
         files: files + g.theme.statics.len() + g.assets.len(),
-        warnings: g.warnings,
-        timings: g.timings,
-    })
+        warnings: std::mem::take(&mut g.warnings),
+        timings: std::mem::take(&mut g.timings),
+    };
+    let t = Instant::now();
+    if g.site.config.search {
+        let docs = search_documents(&g.site, &g.bodies, &g.theme);
+        let portable = g.site.config.portable;
+        // The search documents hold what the index needs: the site (its sources) and the bodies are freed
+        // before it is built.
+        drop(g);
+        let (dir, kept) = staging
+            .hand_over(crate::search::is_index_file)
+            .map_err(|d| vec![d])?;
+        write_search(docs, portable, dir, &kept).map_err(|d| vec![d])?;
+    }
+    let search_secs = t.elapsed().as_secs_f64();
+    staging.commit().map_err(|d| vec![d])?;
+    report.timings.push(("search", search_secs));
+    report
+        .timings
+        .push(("swap", clock.elapsed().as_secs_f64() - search_secs));
+    Ok(report)
 }
 
 /// Refuses output folders that would replace the site's own sources.

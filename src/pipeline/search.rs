@@ -108,7 +108,7 @@ pub fn write_extras(
     if site.config.search {
         write_search(
             search_documents(site, bodies, theme),
-            site,
+            site.config.portable,
             dir,
             &HashSet::new(),
         )?;
@@ -120,11 +120,11 @@ pub fn write_extras(
 /// [`crate::search::write_index_over`]), with the `.js` twins when the site is portable.
 pub(super) fn write_search(
     docs: Vec<crate::search::SearchDoc>,
-    site: &Site,
+    portable: bool,
     dir: &Path,
     kept: &HashSet<String>,
 ) -> Result<(), Diagnostic> {
-    crate::search::write_index_over(docs, dir, site.config.portable, kept)
+    crate::search::write_index_over(docs, dir, portable, kept)
         .map(|_| ())
         .map_err(|e| {
             Diagnostic::error(Code::Search, e.to_string()).hint("this is a bug in kizuna's search index; please report it with the content that caused it")

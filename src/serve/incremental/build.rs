@@ -2,7 +2,7 @@
 //! render the outputs it reaches, and swap what differs into the served site.
 
 use super::reach::{derived_key, footprint, signature, Reach, Recorder};
-use super::{is_index, slashed, Body, Engine, Footprint, Rebuilt};
+use super::{give_back, is_index, lend, slashed, Body, Engine, Footprint, Rebuilt};
 use crate::config::Config;
 use crate::content::{self, Document, Parsed, SourceFile};
 use crate::diagnostic::{self, Diagnostic};
@@ -121,17 +121,8 @@ impl Engine {
         laps.lap("sections");
 
         // Render what the changes reach.
-        let mut bodies = Bodies {
-            pages: site
-                .pages
-                .iter()
-                .map(|p| {
-                    self.bodies
-                        .get_mut(&p.doc.rel)
-                        .map(|b| std::mem::take(&mut b.rendered))
-                        .unwrap_or_default()
-                })
-                .collect(),
+        let bodies = Bodies {
+            pages: lend(&mut self.bodies, &site),
             sections: section_bodies,
         };
         let jobs = render::jobs(&site, templates);
@@ -190,11 +181,7 @@ impl Engine {
         };
         laps.lap("diff");
         // Keep the bodies for next time.
-        for (p, r) in site.pages.iter().zip(bodies.pages.drain(..)) {
-            if let Some(b) = self.bodies.get_mut(&p.doc.rel) {
-                b.rendered = r;
-            }
-        }
+        give_back(&mut self.bodies, &site, bodies.pages);
         self.site = Some(site);
         result
     }

@@ -414,26 +414,35 @@ impl Engine {
     /// The search documents of the last good build, from its kept site and bodies.
     fn search_documents(&mut self) -> Option<Vec<crate::search::SearchDoc>> {
         let (site, (_, theme, _)) = (self.site.as_ref()?, self.configured.as_ref()?);
-        let mut bodies = Bodies {
-            pages: site
-                .pages
-                .iter()
-                .map(|p| {
-                    self.bodies
-                        .get_mut(&p.doc.rel)
-                        .map(|b| std::mem::take(&mut b.rendered))
-                        .unwrap_or_default()
-                })
-                .collect(),
+        let bodies = Bodies {
+            pages: lend(&mut self.bodies, site),
             sections: Vec::new(),
         };
         let docs = pipeline::search_documents(site, &bodies, theme);
-        for (p, r) in site.pages.iter().zip(bodies.pages.drain(..)) {
-            if let Some(b) = self.bodies.get_mut(&p.doc.rel) {
-                b.rendered = r;
-            }
-        }
+        give_back(&mut self.bodies, site, bodies.pages);
         Some(docs)
+    }
+}
+
+/// The kept bodies of `site`'s pages in page order, taken out of `kept` (a page without one gets an empty
+/// body) for a stage that reads them as [`Bodies`]; [`give_back`] returns them.
+fn lend(kept: &mut HashMap<String, Body>, site: &Site) -> Vec<Rendered> {
+    site.pages
+        .iter()
+        .map(|p| {
+            kept.get_mut(&p.doc.rel)
+                .map(|b| std::mem::take(&mut b.rendered))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Returns bodies taken by [`lend`].
+fn give_back(kept: &mut HashMap<String, Body>, site: &Site, pages: Vec<Rendered>) {
+    for (p, r) in site.pages.iter().zip(pages) {
+        if let Some(b) = kept.get_mut(&p.doc.rel) {
+            b.rendered = r;
+        }
     }
 }
 
