@@ -473,7 +473,8 @@ pub fn files(built: &Built, js_twins: bool) -> (Vec<(String, Vec<u8>)>, IndexSta
     (files, stats)
 }
 
-/// Writes the client index into `dir` (`out/search/`), replacing a previous one.
+/// Writes the client index into `dir` (`out/search/`) over the `kept` files of an earlier index (names
+/// relative to `dir`): those made again with the same bytes are left as they are, the others removed.
 pub fn write(
     built: &Built,
     dir: &Path,
