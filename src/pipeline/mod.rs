@@ -368,7 +368,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     };
     let t = Instant::now();
     if g.site.config.search {
-        let docs = search_documents(&g.site, &g.bodies, &g.theme);
+        let docs = search::search_documents_taking(&g.site, &mut g.bodies, &g.theme);
         let portable = g.site.config.portable;
         // The search documents hold what the index needs: the site (its sources) and the bodies are freed
         // before it is built.

@@ -5,6 +5,7 @@ use crate::render::Bodies;
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
@@ -16,6 +17,35 @@ pub fn search_documents(
     site: &Site,
     bodies: &Bodies,
     theme: &Theme,
+) -> Vec<crate::search::SearchDoc> {
+    let texts = bodies
+        .pages
+        .iter()
+        .map(|b| Cow::Borrowed(b.text.as_str()))
+        .collect();
+    documents(site, bodies, theme, texts)
+}
+
+/// [`search_documents`], taking the bodies' text: each page's text is freed as its document is made, so
+/// that the site's text is not held twice (the peak of a large build).
+pub(super) fn search_documents_taking(
+    site: &Site,
+    bodies: &mut Bodies,
+    theme: &Theme,
+) -> Vec<crate::search::SearchDoc> {
+    let texts = bodies
+        .pages
+        .iter_mut()
+        .map(|b| Cow::Owned(std::mem::take(&mut b.text)))
+        .collect();
+    documents(site, bodies, theme, texts)
+}
+
+fn documents(
+    site: &Site,
+    bodies: &Bodies,
+    theme: &Theme,
+    texts: Vec<Cow<'_, str>>,
 ) -> Vec<crate::search::SearchDoc> {
     use crate::content::schema::KindData;
     let strings: BTreeMap<&str, crate::render::i18n::Strings> = site
@@ -32,7 +62,8 @@ pub fn search_documents(
     site.pages
         .par_iter()
         .zip(bodies.pages.par_iter())
-        .map(|(p, b)| {
+        .zip(texts.into_par_iter())
+        .map(|((p, b), text)| {
             let d = &p.doc;
             let mut body = String::new();
             let mut extra = |s: &str| {
@@ -52,7 +83,8 @@ pub fn search_documents(
                     .for_each(|o| extra(&format!("{}: {}", o.label, o.value))),
                 _ => {}
             }
-            body.push_str(&b.text);
+            body.push_str(&text);
+            drop(text);
             // A city's names in other scripts find it, after its text so that excerpts start with prose.
             if let KindData::City(c) = &d.data {
                 c.names.values().for_each(|n| {
