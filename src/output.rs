@@ -168,7 +168,7 @@ impl Staging {
             let was = existing.contains(rel);
             match source {
                 StaticSource::Embedded(bytes) => put(&dest, bytes, was),
-                StaticSource::Disk(path) => std::fs::read(path).and_then(|b| put(&dest, &b, was)),
+                StaticSource::Disk(path) => copy_file(path, &dest, was),
             }
             .map_err(|e| io_error(&dest, e))
         })?;
@@ -285,40 +285,42 @@ fn take_over(dir: &Path) -> std::io::Result<HashSet<String>> {
 
 /// Writes `bytes` to `dest`, unless `dest` (a file of the kept output when `existed`) holds them already.
 pub(crate) fn put(dest: &Path, bytes: &[u8], existed: bool) -> std::io::Result<()> {
-    if existed {
-        if same(dest, bytes.len() as u64, || {
+    if existed
+        && same(dest, bytes.len() as u64, || {
             std::fs::read(dest).map(|b| b == bytes)
-        }) {
-            return Ok(());
-        }
-        unlink(dest);
+        })
+    {
+        return Ok(());
     }
-    std::fs::write(dest, bytes).or_else(|e| {
-        // A folder of the kept output where a file goes.
-        if dest.is_dir() {
-            std::fs::remove_dir_all(dest)?;
-            std::fs::write(dest, bytes)
-        } else {
-            Err(e)
-        }
-    })
+    replace(dest, existed, || std::fs::write(dest, bytes))
 }
 
 /// Copies `from` to `dest`, unless `dest` (a file of the kept output when `existed`) is the same already.
 fn copy_file(from: &Path, dest: &Path, existed: bool) -> std::io::Result<()> {
-    if existed {
-        let len = std::fs::metadata(from)?.len();
-        if same(dest, len, || {
+    if existed
+        && same(dest, std::fs::metadata(from)?.len(), || {
             Ok(std::fs::read(from)? == std::fs::read(dest)?)
-        }) {
-            return Ok(());
-        }
+        })
+    {
+        return Ok(());
+    }
+    replace(dest, existed, || std::fs::copy(from, dest).map(|_| ()))
+}
+
+/// Makes `dest` with `write`: a kept file there is removed first (see [`unlink`]), and a folder of the kept
+/// output where the file goes is removed when `write` finds it.
+fn replace(
+    dest: &Path,
+    existed: bool,
+    write: impl Fn() -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if existed {
         unlink(dest);
     }
-    std::fs::copy(from, dest).map(|_| ()).or_else(|e| {
+    write().or_else(|e| {
         if dest.is_dir() {
             std::fs::remove_dir_all(dest)?;
-            std::fs::copy(from, dest).map(|_| ())
+            write()
         } else {
             Err(e)
         }
