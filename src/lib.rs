@@ -9,6 +9,7 @@
 pub mod bundle;
 pub mod config;
 pub mod content;
+pub mod deps;
 pub mod diagnostic;
 pub mod diff;
 pub mod fingerprint;

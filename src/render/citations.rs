@@ -30,7 +30,7 @@ pub fn key(citation: &str) -> &str {
 /// page in the page's language (or the default one), at the page itself when it has no such heading, and is null
 /// when the site has no sources page.
 pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
-    let doc = &site.pages[i].doc;
+    let doc = &site.page(i).doc;
     let listed = |sources: &[Source]| -> Vec<(String, Option<String>)> {
         sources
             .iter()
@@ -51,8 +51,8 @@ pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
         .map(|(text, url)| {
             let anchor = slugify(key(text));
             let href = page.map(|j| {
-                let base = format!("{root}{}", site.href(&site.pages[j].path));
-                if bodies.pages[j].toc.iter().any(|h| h.id == anchor) {
+                let base = format!("{root}{}", site.href(&site.page(j).path));
+                if bodies.page(site, j).toc.iter().any(|h| h.id == anchor) {
                     format!("{base}#{anchor}")
                 } else {
                     base
@@ -108,7 +108,7 @@ pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
 /// is asked for every page (a scan of every page for each made rendering quadratic).
 fn sources_page(site: &Site, lang: &str) -> Option<usize> {
     site.in_lang(SOURCES_PAGE, lang)
-        .filter(|i| site.pages[*i].doc.kind == Kind::Page)
+        .filter(|i| site.page(*i).doc.kind == Kind::Page)
 }
 
 #[cfg(test)]

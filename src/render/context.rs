@@ -2,113 +2,19 @@
 //! with links already relative to the page being rendered.
 
 use super::i18n::Strings;
-use crate::config::NAV_LIMIT;
+pub use super::lang::LangContext;
 use crate::content::schema::{Field, Kind, KindData};
+use crate::deps::{self, Fact};
 use crate::content::Document;
 use crate::markdown::Rendered;
 use crate::site::Site;
 use crate::slug::slugify;
 use serde_json::{json, Map, Value};
 
-/// Per-language values shared by every page of that language.
-pub struct LangContext {
-    /// The theme's strings in this language.
-    pub strings: Strings,
-    /// The same strings as templates read them (`t.search`).
-    pub t: Value,
-    /// Top sections: (title, link, folder, language of the title).
-    pub nav: Vec<(String, String, String, String)>,
-    /// Whether the site has more top-level sections than `nav` lists (the home page lists them all).
-    pub nav_more: bool,
-    /// The theme's fingerprint, for asset URLs (`style.css?v=…`): [`crate::theme::Theme::version`].
-    pub asset_version: String,
-}
-
-impl LangContext {
-    /// Strings and navigation for `lang`.
-    pub fn new(
-        site: &Site,
-        theme_strings: &std::collections::BTreeMap<
-            String,
-            std::collections::BTreeMap<String, serde_yaml::Value>,
-        >,
-        lang: &str,
-    ) -> LangContext {
-        let strings = Strings::new(theme_strings, lang);
-        let t = Value::Object(strings.map.clone());
-        let default = &site.config.default_language;
-        let mut tops: Vec<&str> = site
-            .sections
-            .iter()
-            .filter(|s| s.parent.is_some() && !s.dir.contains('/'))
-            .map(|s| s.dir.as_str())
-            .collect();
-        tops.sort();
-        tops.dedup();
-        // Each top section in this language, or else in the default language. One whose `_index` is not
-        // translated is named by the theme's name for its kind ("Agreements" in Burmese), so that a page's
-        // menu speaks the page's language. The order is the default language's in every language.
-        let mut items: Vec<((i64, String), String, usize, String)> = tops
-            .iter()
-            .filter_map(|dir| {
-                let home = site.section(dir, default);
-                let i = site.section(dir, lang).or(home)?;
-                let s = &site.sections[i];
-                let order = home.map_or(s, |h| &site.sections[h]);
-                let translated = s.file.is_some() && s.lang == lang;
-                let (title, title_lang) = match section_kind(site, i)
-                    .and_then(|k| strings.label("related", k.name()))
-                    .filter(|_| !translated && lang != default)
-                {
-                    Some(name) => (name.to_string(), lang.to_string()),
-                    None if translated => (s.title.clone(), lang.to_string()),
-                    None => (s.title.clone(), default.clone()),
-                };
-                Some(((order.weight, order.title.clone()), title, i, title_lang))
-            })
-            .collect();
-        let chosen = site.config.nav.as_ref();
-        match chosen {
-            Some(order) => {
-                let rank = |i: usize| order.iter().position(|d| *d == site.sections[i].dir);
-                items.retain(|it| rank(it.2).is_some());
-                items.sort_by_key(|it| rank(it.2));
-            }
-            None => items.sort(),
-        }
-        let nav_more = chosen.is_none() && items.len() > NAV_LIMIT;
-        items.truncate(if chosen.is_some() {
-            items.len()
-        } else {
-            NAV_LIMIT
-        });
-        let nav = items
-            .into_iter()
-            .map(|(_, title, i, title_lang)| {
-                let s = &site.sections[i];
-                (title, site.href(&s.path), s.dir.clone(), title_lang)
-            })
-            .collect();
-        LangContext {
-            strings,
-            t,
-            nav,
-            nav_more,
-            asset_version: String::new(),
-        }
-    }
-}
-
-/// The kind of the pages in a section, when it holds typed documents.
-fn section_kind(site: &Site, section: usize) -> Option<Kind> {
-    let first = *site.sections[section].pages.first()?;
-    Some(site.pages[first].doc.kind).filter(|k| *k != Kind::Page)
-}
-
 /// A small description of a page for lists: title, link, date, kind and the kind's fields. Not its tags: a
 /// page listed on each of its T tags' pages would cost T² if every listing carried all of them.
 pub fn summary(site: &Site, strings: &Strings, i: usize, root: &str) -> Value {
-    let p = &site.pages[i];
+    let p = site.page(i);
     let d = &p.doc;
     json!({
         "title": d.title(),
@@ -142,14 +48,15 @@ pub fn base(
     path: &str,
     root: &str,
 ) -> Map<String, Value> {
+    deps::note(|| Fact::Lang(lang.to_string()));
     let config = &site.config;
     let languages: Vec<Value> = config
         .languages
         .iter()
         .map(|l| {
             let home = site
-                .section("", &l.code)
-                .map(|i| site.href(&site.sections[i].path))
+                .section_path("", &l.code)
+                .map(|p| site.href(p))
                 .unwrap_or_default();
             json!({ "code": l.code, "name": l.name, "href": format!("{root}{home}") })
         })
@@ -165,8 +72,8 @@ pub fn base(
         })
         .collect();
     let home = site
-        .section("", lang)
-        .map(|i| site.href(&site.sections[i].path))
+        .section_path("", lang)
+        .map(|p| site.href(p))
         .unwrap_or_default();
     let mut m = Map::new();
     m.insert(
@@ -237,7 +144,7 @@ pub fn translations(
 
 /// Everything a page template needs about its page.
 pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str) -> Value {
-    let p = &site.pages[i];
+    let p = site.page(i);
     let d = &p.doc;
     let strings = &lc.strings;
     let tags: Vec<Value> = d
@@ -246,14 +153,14 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
         .iter()
         .map(|t| json!({ "name": t, "href": format!("{root}{}", site.href(&tag_path(site, &d.lang, t))) }))
         .collect();
-    let section = &site.sections[p.section];
+    let section = site.sec(p.section);
     let mut refs = Map::new();
     let link = |kind: Kind, id: &str| -> Value {
-        match site.ids.get(&(kind, id.to_string())) {
+        match site.id(kind, id) {
             Some(t) => {
                 let j = site
-                    .in_lang(&Site::key(&site.pages[*t].doc), &d.lang)
-                    .unwrap_or(*t);
+                    .in_lang(&Site::key(&site.page(t).doc), &d.lang)
+                    .unwrap_or(t);
                 summary(site, strings, j, root)
             }
             None => json!({ "id": id, "title": id }),
@@ -273,21 +180,21 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
         refs.insert("agreement".into(), link(Kind::Agreement, id));
     }
     let mut related: Map<String, Value> = Map::new();
-    if let Some(keys) = site.backlinks.get(&Site::key(d)) {
+    if let Some(keys) = site.referrers(&Site::key(d)) {
         let mut items: Vec<usize> = keys
             .iter()
             .filter_map(|k| site.in_lang(k, &d.lang))
             .collect();
         items.sort_by(|a, b| {
             crate::site::compare(
-                &site.pages[*a].doc,
-                &site.pages[*b].doc,
+                &site.page(*a).doc,
+                &site.page(*b).doc,
                 crate::content::schema::SortBy::Date,
             )
             .reverse()
         });
         for j in items {
-            let kind = site.pages[j].doc.kind.name().to_string();
+            let kind = site.page(j).doc.kind.name().to_string();
             if let Value::Array(list) = related
                 .entry(kind)
                 .or_insert_with(|| Value::Array(Vec::new()))
@@ -298,20 +205,13 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
     }
     let key = Site::key(d);
     let versions: Vec<(String, String, Option<&Document>)> = site
-        .translations
-        .get(&key)
-        .map(|v| {
-            v.iter()
-                .map(|(l, j)| {
-                    (
-                        l.clone(),
-                        site.pages[*j].path.clone(),
-                        Some(&site.pages[*j].doc),
-                    )
-                })
-                .collect()
+        .versions(&key)
+        .iter()
+        .map(|(l, j)| {
+            let v = site.page(*j);
+            (l.clone(), v.path.clone(), Some(&v.doc))
         })
-        .unwrap_or_default();
+        .collect();
     let (translations, alternates) = translations(site, &versions, &d.lang, root);
     let file = d.file.display().to_string().replace('\\', "/");
     let forge = site.forge.as_ref();
@@ -384,9 +284,9 @@ pub fn label(lc: &LangContext, group: &str, id: &str) -> String {
 
 /// The version of a typed document in `lang` (or its fallback), by id.
 pub fn doc_in(site: &Site, kind: Kind, id: &str, lang: &str) -> Option<usize> {
-    let i = *site.ids.get(&(kind, id.to_string()))?;
+    let i = site.id(kind, id)?;
     Some(
-        site.in_lang(&Site::key(&site.pages[i].doc), lang)
+        site.in_lang(&Site::key(&site.page(i).doc), lang)
             .unwrap_or(i),
     )
 }
@@ -396,7 +296,7 @@ pub fn city_name(site: &Site, id: &str, lang: &str) -> String {
     let Some(i) = doc_in(site, Kind::City, id, lang) else {
         return id.to_string();
     };
-    let doc = &site.pages[i].doc;
+    let doc = &site.page(i).doc;
     let names = site
         .by_id(Kind::City, id)
         .and_then(|p| match &p.doc.data {
@@ -414,10 +314,8 @@ pub fn city_name(site: &Site, id: &str, lang: &str) -> String {
 /// `{cities: [{id, name}], fields: [{id, label}]}` (the index itself holds only ids).
 pub fn search_filters(site: &Site, lc: &LangContext, lang: &str) -> Value {
     let cities: Vec<Value> = site
-        .ids
-        .keys()
-        .filter(|(kind, _)| *kind == Kind::City)
-        .map(|(_, id)| json!({ "id": id, "name": city_name(site, id, lang) }))
+        .ids_of(Kind::City)
+        .map(|id| json!({ "id": id, "name": city_name(site, id, lang) }))
         .collect();
     let fields: Vec<Value> = Field::ALL
         .iter()

@@ -113,7 +113,7 @@ pub struct Lesson {
 
 /// The JSON-LD script body for page `i` when it is a case study, city or lesson.
 pub fn of_page(site: &Site, i: usize) -> Option<String> {
-    let page = &site.pages[i];
+    let page = site.page(i);
     let doc = &page.doc;
     let url = site.permalink(&page.path);
     let json = match &doc.data {
@@ -142,17 +142,16 @@ pub fn of_page(site: &Site, i: usize) -> Option<String> {
             description: doc.common.description.clone(),
         }),
         KindData::Lesson(l) => {
-            let work = |j: usize| Work {
-                kind: "LearningResource",
-                name: site.pages[j].doc.title().to_string(),
-                url: site.permalink(&site.pages[j].path),
-                in_language: site.pages[j].doc.lang.clone(),
+            let work = |j: usize| {
+                let p = site.page(j);
+                Work {
+                    kind: "LearningResource",
+                    name: p.doc.title().to_string(),
+                    url: site.permalink(&p.path),
+                    in_language: p.doc.lang.clone(),
+                }
             };
-            let versions = site
-                .translations
-                .get(&Site::key(doc))
-                .cloned()
-                .unwrap_or_default();
+            let versions = site.versions(&Site::key(doc));
             let default = &site.config.default_language;
             let original = versions.iter().find(|(lang, _)| lang == default);
             let (translation_of_work, work_translation) = if doc.lang == *default {
@@ -188,7 +187,7 @@ pub fn of_page(site: &Site, i: usize) -> Option<String> {
 
 /// A city as a `City` place, in `lang`.
 pub fn place(site: &Site, id: &str, lang: &str) -> Place {
-    let city = doc_in(site, Kind::City, id, lang).map(|k| &site.pages[k]);
+    let city = doc_in(site, Kind::City, id, lang).map(|k| site.page(k));
     let data = city.and_then(|p| match &p.doc.data {
         KindData::City(c) => Some(c),
         _ => None,

@@ -7,11 +7,13 @@ mod feeds;
 pub mod i18n;
 mod job;
 mod jsonld;
+mod lang;
+mod make;
 mod templates;
 pub mod timeline;
 
 pub use job::Job;
-use job::{finish, render_job};
+use make::{finish, render_job};
 pub use templates::Templates;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -33,6 +35,21 @@ pub struct Bodies {
     pub pages: Vec<Rendered>,
     /// Each section's body (its `_index.md`), by section index.
     pub sections: Vec<Rendered>,
+}
+
+impl Bodies {
+    /// Page `i`'s body, recorded as read ([`crate::deps`]).
+    pub fn page(&self, site: &Site, i: usize) -> &Rendered {
+        crate::deps::note(|| crate::deps::Fact::Body(site.pages[i].doc.rel.clone()));
+        &self.pages[i]
+    }
+
+    /// Section `s`'s body, recorded as read.
+    pub fn section(&self, site: &Site, s: usize) -> &Rendered {
+        let sec = &site.sections[s];
+        crate::deps::note(|| crate::deps::Fact::SectionBody(sec.dir.clone(), sec.lang.clone()));
+        &self.sections[s]
+    }
 }
 
 /// What the templated outputs are rendered from: the linked site, its bodies, and what every output shares.
@@ -302,8 +319,27 @@ pub fn jobs(site: &Site, templates: &Templates) -> Vec<Job> {
 
 /// Renders `jobs` (in parallel); a problem shared by many jobs is reported once.
 pub fn render_jobs(inputs: &Inputs, jobs: &[Job]) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(inputs, job)).collect();
+    each_job(jobs, |job| render_job(inputs, job))
+}
+
+/// Renders `jobs` as [`render_jobs`] does, each file with the facts of the site its rendering read
+/// ([`crate::deps`]).
+pub fn render_jobs_recording(
+    inputs: &Inputs,
+    jobs: &[Job],
+) -> (Vec<(OutputFile, Vec<crate::deps::Fact>)>, Vec<Diagnostic>) {
+    each_job(jobs, |job| {
+        let (file, read) = crate::deps::recording(|| render_job(inputs, job));
+        file.map(|f| (f, read))
+    })
+}
+
+/// Runs `render` on every job in parallel: what they made, and their problems, each reported once.
+fn each_job<T: Send>(
+    jobs: &[Job],
+    render: impl Fn(&Job) -> Result<T, Diagnostic> + Sync + Send,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let results: Vec<Result<T, Diagnostic>> = jobs.par_iter().map(render).collect();
     let mut files = Vec::with_capacity(results.len() + 8);
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for r in results {

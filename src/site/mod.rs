@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::content::date::DateSpec;
 use crate::content::schema::{Kind, SortBy};
 use crate::content::{Document, SectionFile};
+use crate::deps::{self, Fact};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use link::link;
@@ -105,7 +106,7 @@ impl Site {
 
     /// The version of the document with `key` in `lang`, or its default-language version.
     pub fn in_lang(&self, key: &str, lang: &str) -> Option<usize> {
-        let versions = self.translations.get(key)?;
+        let versions = self.versions(key);
         versions
             .iter()
             .find(|(l, _)| l == lang)
@@ -120,6 +121,7 @@ impl Site {
 
     /// The section for `dir` in `lang`, if it exists.
     pub fn section(&self, dir: &str, lang: &str) -> Option<usize> {
+        deps::note(|| Fact::SectionAt(dir.to_string(), lang.to_string()));
         self.sections
             .iter()
             .position(|s| s.dir == dir && s.lang == lang)
@@ -141,10 +143,116 @@ impl Site {
 
     /// The page of a typed document by id.
     pub fn by_id(&self, kind: Kind, id: &str) -> Option<&Page> {
-        self.ids
-            .get(&(kind, id.to_string()))
-            .map(|i| &self.pages[*i])
+        self.id(kind, id).map(|i| self.page(i))
     }
+
+    /// The page index of a typed document by id.
+    pub fn id(&self, kind: Kind, id: &str) -> Option<usize> {
+        deps::note(|| Fact::Id(kind, id.to_string()));
+        self.ids.get(&(kind, id.to_string())).copied()
+    }
+
+    /// The ids of every typed document of `kind`, in order.
+    pub fn ids_of(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        deps::note(|| Fact::Ids(kind));
+        self.ids
+            .range((kind, String::new())..)
+            .take_while(move |((k, _), _)| *k == kind)
+            .map(|((_, id), _)| id.as_str())
+    }
+}
+
+/// Reads of the site that the render stage makes, each recorded as the [`Fact`] it hands out
+/// ([`crate::deps`]): render reads the site only through these.
+impl Site {
+    /// Page `i`.
+    pub fn page(&self, i: usize) -> &Page {
+        let p = &self.pages[i];
+        deps::note(|| Fact::Page(p.doc.rel.clone()));
+        p
+    }
+
+    /// Section `s`, for what it shows of itself; its pages through [`Site::section_pages`].
+    pub fn sec(&self, s: usize) -> &Section {
+        let sec = &self.sections[s];
+        deps::note(|| Fact::Section(sec.dir.clone(), sec.lang.clone()));
+        sec
+    }
+
+    /// The path of the section for `dir` in `lang`, if it exists.
+    pub fn section_path(&self, dir: &str, lang: &str) -> Option<&str> {
+        self.section(dir, lang).map(|s| self.sections[s].path.as_str())
+    }
+
+    /// The languages `dir` has a section in that is listed (it has an `_index` or pages, or it is a home):
+    /// (language, path), in the configured order of languages.
+    pub fn section_versions(&self, dir: &str) -> Vec<(String, String)> {
+        deps::note(|| Fact::SectionVersions(dir.to_string()));
+        let mut versions: Vec<(String, String)> = self
+            .sections
+            .iter()
+            .filter(|x| x.dir == dir && (x.file.is_some() || !x.pages.is_empty() || x.dir.is_empty()))
+            .map(|x| (x.lang.clone(), x.path.clone()))
+            .collect();
+        versions.sort_by_key(|(l, _)| {
+            self.config
+                .languages
+                .iter()
+                .position(|x| &x.code == l)
+                .unwrap_or(usize::MAX)
+        });
+        versions
+    }
+
+    /// How many pages section `s` lists.
+    pub fn section_len(&self, s: usize) -> usize {
+        let sec = &self.sections[s];
+        deps::note(|| Fact::SectionLen(sec.dir.clone(), sec.lang.clone()));
+        sec.pages.len()
+    }
+
+    /// Up to `len` pages of section `s`'s list from `start`.
+    pub fn section_pages(&self, s: usize, start: usize, len: usize) -> &[usize] {
+        let sec = &self.sections[s];
+        deps::note(|| Fact::SectionPages(sec.dir.clone(), sec.lang.clone(), start, len));
+        slice(&sec.pages, start, len)
+    }
+
+    /// Every language version of the document with `key`: (lang, page index), default language first.
+    pub fn versions(&self, key: &str) -> &[(String, usize)] {
+        deps::note(|| Fact::Versions(key.to_string()));
+        self.translations.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The keys of the documents referring to the document with `key`.
+    pub fn referrers(&self, key: &str) -> Option<&BTreeSet<String>> {
+        deps::note(|| Fact::Backlinks(key.to_string()));
+        self.backlinks.get(key)
+    }
+
+    /// The tags of `lang`'s pages, each with its pages (read only their number; the pages through
+    /// [`Site::tag_pages`]).
+    pub fn tag_terms(&self, lang: &str) -> Option<&BTreeMap<String, Vec<usize>>> {
+        deps::note(|| Fact::Tags(lang.to_string()));
+        self.tags.get(lang)
+    }
+
+    /// Up to `len` pages of `tag`'s list in `lang` from `start`, and how many it has in all.
+    pub fn tag_pages(&self, lang: &str, tag: &str, start: usize, len: usize) -> (&[usize], usize) {
+        deps::note(|| Fact::TagPages(lang.to_string(), tag.to_string(), start, len));
+        let list = self
+            .tags
+            .get(lang)
+            .and_then(|t| t.get(tag))
+            .map_or(&[][..], Vec::as_slice);
+        (slice(list, start, len), list.len())
+    }
+}
+
+/// Up to `len` items of `list` from `start`.
+pub fn slice<T>(list: &[T], start: usize, len: usize) -> &[T] {
+    let start = start.min(list.len());
+    &list[start..start.saturating_add(len).min(list.len())]
 }
 
 /// The relative path from a page at `path` back to the site root: `../../` for `lessons/lesson-01/`.

@@ -108,7 +108,7 @@ fn enum_id<T: Serialize>(value: &T) -> String {
 
 /// The entry for a page, when it is a dated event or agreement.
 pub fn entry_of(site: &Site, page: usize) -> Option<Entry> {
-    let doc = &site.pages[page].doc;
+    let doc = &site.page(page).doc;
     let date = doc.common.date.clone()?;
     let base = |kind: EntryKind, r#type: String, cities: &[String]| Entry {
         id: doc.id.clone(),

@@ -4,6 +4,7 @@ use super::scope::{script_json, with_context, Scope};
 use super::{dir, path_in};
 use crate::content::schema::{Kind, KindData};
 use crate::render::context::{label, LangContext};
+use crate::deps::{self, Fact};
 use crate::site::Site;
 use crate::timeline::{self as tl, Entry, Filter};
 use serde_json::{json, Value};
@@ -11,7 +12,7 @@ use serde_json::{json, Value};
 /// Adds what case study, city, event and agreement pages show of the timeline: `page.timeline` (the entries of
 /// the city pair or city), `page.swimlane` (case studies) and `page.jsonld` (events and agreements).
 pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root: &str) {
-    let doc = &site.pages[i].doc;
+    let doc = &site.page(i).doc;
     if !matches!(
         doc.kind,
         Kind::CaseStudy | Kind::City | Kind::Event | Kind::Agreement
@@ -28,7 +29,11 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root:
     };
     match &doc.data {
         KindData::CaseStudy(cs) => {
-            let all = tl::entries(site);
+            deps::note(|| Fact::Entries {
+                case_study: Some(doc.id.clone()),
+                city: Some(cs.city.clone()),
+            });
+            let all = deps::unrecorded(|| tl::entries(site));
             let list = tl::for_case_study(&all, &doc.id, &cs.city);
             if list.is_empty() {
                 return;
@@ -39,7 +44,11 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root:
             page["swimlane"] = swimlane_value(&scope, cs, &list);
         }
         KindData::City(_) => {
-            let all = tl::entries(site);
+            deps::note(|| Fact::Entries {
+                case_study: None,
+                city: Some(doc.id.clone()),
+            });
+            let all = deps::unrecorded(|| tl::entries(site));
             let list = tl::for_city(&all, &doc.id);
             if list.is_empty() {
                 return;
@@ -49,11 +58,7 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root:
             page["timeline"] = t;
         }
         KindData::Event(_) | KindData::Agreement(_) => {
-            let canonical = site
-                .ids
-                .get(&(doc.kind, doc.id.clone()))
-                .copied()
-                .unwrap_or(i);
+            let canonical = site.id(doc.kind, &doc.id).unwrap_or(i);
             if let Some(e) = tl::entry_of(site, canonical) {
                 page["jsonld"] = json!(script_json(&with_context(scope.event_ld(&e))));
             }
@@ -72,7 +77,7 @@ fn swimlane_value(
         .iter()
         .map(|e| {
             let j = scope.site.in_lang(&e.key, scope.lang).unwrap_or(e.page);
-            scope.site.pages[j].doc.title().to_string()
+            scope.site.page(j).doc.title().to_string()
         })
         .collect();
     let rows: Vec<Value> = s

@@ -9,6 +9,7 @@ mod scope;
 use super::context::{self, city_name, label, LangContext};
 use super::{finish, Bodies, OutputFile};
 use crate::content::schema::{Kind, KindData};
+use crate::deps::{self, Fact};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::render::Templates;
 use crate::site::{root_of, Site};
@@ -24,6 +25,11 @@ pub const TEMPLATE: &str = "timeline.html";
 
 /// The folder of the timeline: the first section (default language first) whose pages are all events.
 pub fn dir(site: &Site) -> Option<String> {
+    deps::note(|| Fact::TimelineDir);
+    deps::unrecorded(|| find_dir(site))
+}
+
+fn find_dir(site: &Site) -> Option<String> {
     let is_timeline = |s: &&crate::site::Section| {
         !s.pages.is_empty()
             && s.pages
@@ -116,7 +122,15 @@ pub fn render(
     let Some(dir) = dir(site).filter(|_| templates.has(TEMPLATE)) else {
         return (Vec::new(), Vec::new());
     };
-    let entries = tl::entries(site);
+    deps::note(|| Fact::Entries {
+        case_study: None,
+        city: None,
+    });
+    deps::note(|| Fact::PagePaths);
+    let (entries, taken) = deps::unrecorded(|| {
+        let taken: HashSet<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
+        (tl::entries(site), taken)
+    });
     let filters = tl::filters(&entries);
     let mut jobs = Vec::new();
     for l in &site.config.languages {
@@ -130,10 +144,10 @@ pub fn render(
         }));
     }
     // Filter pages must not replace a page of the site (an event with the id `city`, say).
-    let taken: HashSet<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let recording = deps::is_recording();
+    let results: Vec<(Result<OutputFile, Diagnostic>, Vec<Fact>)> = jobs
         .par_iter()
-        .map(|job| {
+        .map(|job| deps::forward(recording, || {
             let path = format!(
                 "{}{}",
                 path_in(site, &dir, &job.lang),
@@ -148,11 +162,12 @@ pub fn render(
             page(
                 site, bodies, langs, templates, &dir, &entries, &filters, job, &path,
             )
-        })
+        }))
         .collect();
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    for r in results {
+    for (r, read) in results {
+        deps::note_all(read);
         match r {
             Ok(f) => files.push(f),
             Err(d) => diagnostics.push(d),
@@ -197,13 +212,11 @@ fn page(
     let own = site.section(dir, lang);
     let fallback = site.section(dir, default);
     let with_file = own
-        .filter(|s| site.sections[*s].file.is_some())
-        .or(fallback.filter(|s| site.sections[*s].file.is_some()));
+        .filter(|s| site.sec(*s).file.is_some())
+        .or(fallback.filter(|s| site.sec(*s).file.is_some()));
     let timeline_title = match (own, fallback) {
-        (Some(s), _) if site.sections[s].file.is_some() || lang == default => {
-            site.sections[s].title.clone()
-        }
-        (_, Some(s)) if lang == default => site.sections[s].title.clone(),
+        (Some(s), _) if site.sec(s).file.is_some() || lang == default => site.sec(s).title.clone(),
+        (_, Some(s)) if lang == default => site.sec(s).title.clone(),
         _ => lc.strings.get("timeline"),
     };
     let list: Vec<&Entry> = match &job.filter {
@@ -283,16 +296,16 @@ fn page(
     });
     let (content, content_lang, description) = match (&job.filter, with_file) {
         (None, Some(s)) => (
-            bodies.sections[s].html.clone(),
-            site.sections[s].lang.clone(),
-            site.sections[s]
+            bodies.section(site, s).html.clone(),
+            site.sec(s).lang.clone(),
+            site.sec(s)
                 .file
                 .as_ref()
                 .and_then(|f| f.meta.description.clone()),
         ),
         _ => (String::new(), lang.to_string(), None),
     };
-    let feed = own.map(|s| scope.link(&format!("{}atom.xml", site.sections[s].path)));
+    let feed = own.map(|s| scope.link(&format!("{}atom.xml", site.sec(s).path)));
     let mut timeline = scope.groups(&list, 2, false);
     let extra = json!({
         "title": title,
@@ -324,16 +337,14 @@ fn timeline_json(site: &Site, lc: &LangContext, entries: &[Entry], dir: &str) ->
     let list: Vec<Value> = entries
         .iter()
         .map(|e| {
-            let page = &site.pages[e.page];
+            let page = site.page(e.page);
             let date = |d: &crate::content::date::DateSpec| json!({ "iso": d.iso(), "year": d.year, "month": d.month, "day": d.day, "precision": d.precision() });
-            let translations: BTreeMap<&str, Value> = site
-                .translations
-                .get(&e.key)
+            let translations: BTreeMap<&str, Value> = Some(site.versions(&e.key))
                 .map(|v| {
                     v.iter()
                         .filter(|(l, _)| l != &page.doc.lang)
                         .map(|(l, j)| {
-                            let p = &site.pages[*j];
+                            let p = site.page(*j);
                             (
                                 l.as_str(),
                                 json!({ "title": p.doc.title(), "description": p.doc.common.description, "url": site.permalink(&p.path), "status": p.doc.common.status }),

@@ -41,7 +41,7 @@ impl Scope<'_> {
     pub(super) fn entry(&self, e: &Entry, n: usize) -> Value {
         let site = self.site;
         let j = site.in_lang(&e.key, self.lang).unwrap_or(e.page);
-        let page = &site.pages[j];
+        let page = site.page(j);
         let strings = &self.lc.strings;
         let cities: Vec<Value> = e
             .cities
@@ -65,7 +65,7 @@ impl Scope<'_> {
                 .and_then(|id| doc_in(site, kind, id, self.lang))
             {
                 Some(k) => {
-                    let p = &site.pages[k];
+                    let p = site.page(k);
                     json!({ "title": p.doc.title(), "href": self.link(&p.path), "lang": p.doc.content_lang() })
                 }
                 None => Value::Null,
@@ -138,7 +138,7 @@ impl Scope<'_> {
     pub(super) fn event_ld(&self, e: &Entry) -> Value {
         let site = self.site;
         let j = site.in_lang(&e.key, self.lang).unwrap_or(e.page);
-        let page = &site.pages[j];
+        let page = site.page(j);
         let url = site.permalink(&page.path);
         let location: Vec<Value> = e
             .cities
@@ -179,7 +179,7 @@ impl Scope<'_> {
             .as_deref()
             .and_then(|id| doc_in(site, Kind::CaseStudy, id, self.lang))
         {
-            let p = &site.pages[k];
+            let p = site.page(k);
             ld.insert(
                 "subjectOf".into(),
                 json!({ "@type": "Article", "name": p.doc.title(), "url": site.permalink(&p.path) }),

@@ -1,9 +1,10 @@
 //! One incremental rebuild, stage by stage: parse what changed, link, render the bodies a change reaches,
 //! render the outputs it reaches, and swap what differs into the served site.
 
-use super::reach::{derived_key, footprint, signature, Reach, Recorder};
-use super::{give_back, is_index, lend, slashed, Body, Engine, Footprint, Rebuilt};
+use super::facts::{self, Sources};
+use super::{give_back, is_index, lend, slashed, Body, Engine, Rebuilt};
 use crate::config::Config;
+use crate::deps;
 use crate::content::{self, Document, Parsed, SourceFile};
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown::{Rendered, Resolve};
@@ -42,13 +43,28 @@ impl Laps {
     }
 }
 
+/// A [`Linker`] that remembers what it was asked.
+struct Recorder<'a> {
+    linker: Linker<'a>,
+    asked: Mutex<Vec<(String, Option<String>)>>,
+}
+
+impl Resolve for Recorder<'_> {
+    fn resolve(&self, rel: &str) -> Option<String> {
+        let to = self.linker.resolve(rel);
+        if let Ok(mut asked) = self.asked.lock() {
+            asked.push((rel.to_string(), to.clone()));
+        }
+        to
+    }
+}
+
 /// What a rebuild rendered, to be swapped into the served site.
 struct Made {
     files: Vec<OutputFile>,
     extra: Vec<OutputFile>,
     jobs: Vec<Job>,
     selected: usize,
-    footprint: Footprint,
     pdfs: Plan,
 }
 
@@ -81,7 +97,7 @@ impl Engine {
             &doc.source[doc.body_offset.min(doc.source.len())..]
         });
         laps.lap("report");
-        let rebodied = self.markdown(&site, &reparsed);
+        self.markdown(&site, &reparsed);
         laps.lap("markdown");
         let sections: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.sections.len())
             .into_par_iter()
@@ -120,16 +136,26 @@ impl Engine {
         }
         laps.lap("sections");
 
-        // Render what the changes reach.
-        let bodies = Bodies {
+        // Render the outputs that read a fact the changes changed.
+        let langs = render::lang_contexts(&site, theme);
+        let jobs = render::jobs(&site, templates);
+        let changed = (!self.needs_full_render).then(|| {
+            let now = Sources::new(&site, &self.bodies, &section_bodies, &report, &pdfs, &langs);
+            self.recorded.compare(&now)
+        });
+        let selected: Vec<Job> = match &changed {
+            Some(c) => jobs
+                .iter()
+                .filter(|j| self.recorded.is_stale(&j.path(&site), c))
+                .cloned()
+                .collect(),
+            None => jobs.clone(),
+        };
+        laps.lap("select");
+        let mut bodies = Bodies {
             pages: lend(&mut self.bodies, &site),
             sections: section_bodies,
         };
-        let jobs = render::jobs(&site, templates);
-        let footprint = footprint(&site);
-        let selected = self.select(&site, &jobs, &footprint, &rebodied);
-        laps.lap("select");
-        let langs = render::lang_contexts(&site, theme);
         let inputs = render::Inputs {
             site: &site,
             bodies: &bodies,
@@ -138,26 +164,29 @@ impl Engine {
             templates,
             pdfs: &pdfs,
         };
-        let (files, d) = render::render_jobs(&inputs, &selected);
+        let (rendered, d) = render::render_jobs_recording(&inputs, &selected);
         diagnostics.extend(d);
         laps.lap("pages");
-        // The timelines show every event: made again only when what they are made from changed.
-        let (derived, d) = if render::derives(&site, templates) {
-            let key = derived_key(&site, &bodies);
-            let current =
-                !self.needs_full_render && self.derived.as_ref().is_some_and(|(k, _)| *k == key);
-            if !current {
-                self.derived = Some((key, render::derived(&site, &bodies, &langs, templates)));
+        // The timelines show every event: made again only when a fact they read changed.
+        let current = changed
+            .as_ref()
+            .and_then(|c| self.recorded.current_derived(c))
+            .cloned();
+        let remade = match current {
+            Some(_) => None,
+            None if render::derives(&site, templates) => {
+                let (made, read) =
+                    deps::recording(|| render::derived(&site, &bodies, &langs, templates));
+                Some((read, made))
             }
-            self.derived
-                .as_ref()
-                .map(|(_, made)| made.clone())
-                .unwrap_or_default()
-        } else {
-            Default::default()
+            None => None,
         };
+        let (derived, d) = current
+            .or_else(|| remade.as_ref().map(|(_, made)| made.clone()))
+            .unwrap_or_default();
         diagnostics.extend(d);
         laps.lap("derived");
+        give_back(&mut self.bodies, &site, std::mem::take(&mut bodies.pages));
         diagnostic::sort(&mut diagnostics);
         let result = if diagnostics.iter().any(Diagnostic::is_error) {
             Err(diagnostics)
@@ -169,19 +198,28 @@ impl Engine {
             if site.config.search {
                 self.search_pending = true;
             }
+            let selected = selected.len();
+            let mut files = Vec::with_capacity(rendered.len());
+            let mut read = Vec::with_capacity(rendered.len());
+            for ((path, bytes), facts) in rendered {
+                read.push((path.clone(), facts));
+                files.push((path, bytes));
+            }
+            let paths: HashSet<String> = jobs.iter().map(|j| j.path(&site)).collect();
+            let now = Sources::new(&site, &self.bodies, &bodies.sections, &report, &pdfs, &langs);
+            self.recorded
+                .update(changed, read, remade, |p| paths.contains(p), &now);
+            laps.lap("recorded");
             let made = Made {
                 files,
                 extra,
-                selected: selected.len(),
+                selected,
                 jobs,
-                footprint,
                 pdfs,
             };
             Ok(self.swap_in(&site, theme, made, statics_changed, diagnostics))
         };
         laps.lap("diff");
-        // Keep the bodies for next time.
-        give_back(&mut self.bodies, &site, bodies.pages);
         self.site = Some(site);
         result
     }
@@ -238,8 +276,8 @@ impl Engine {
     }
 
     /// The markdown stage: bodies whose file changed or whose `.md` links now lead elsewhere are rendered
-    /// again. Returns the rels of the pages whose bodies were.
-    fn markdown(&mut self, site: &Site, reparsed: &HashSet<String>) -> HashSet<String> {
+    /// again.
+    fn markdown(&mut self, site: &Site, reparsed: &HashSet<String>) {
         self.bodies
             .retain(|rel, _| site.by_rel.contains_key(rel) && !reparsed.contains(rel));
         let stale: Vec<usize> = (0..site.pages.len())
@@ -272,6 +310,7 @@ impl Engine {
                 (
                     *i,
                     Body {
+                        fingerprint: facts::of_body(&rendered),
                         rendered,
                         diagnostics,
                         links,
@@ -279,46 +318,8 @@ impl Engine {
                 )
             })
             .collect();
-        let rebodied: HashSet<String> = stale
-            .iter()
-            .map(|i| site.pages[*i].doc.rel.clone())
-            .collect();
         for (i, b) in fresh {
             self.bodies.insert(site.pages[i].doc.rel.clone(), b);
-        }
-        rebodied
-    }
-
-    /// The templated outputs a rebuild renders: all of them after a change to the section tree, the config,
-    /// the theme or the templates; otherwise those the changes reach, and any not yet served.
-    fn select(
-        &self,
-        site: &Site,
-        jobs: &[Job],
-        footprint: &Footprint,
-        rebodied: &HashSet<String>,
-    ) -> Vec<Job> {
-        match (&self.footprint, self.needs_full_render) {
-            (Some(old), false) if old.shape == footprint.shape => {
-                // Changed documents whose summary (what lists and references show) changed too.
-                let listed: HashSet<String> = self
-                    .pending
-                    .iter()
-                    .filter(|rel| {
-                        site.by_rel.get(*rel).map(|i| signature(site, *i))
-                            != self.signatures.get(*rel).copied()
-                    })
-                    .cloned()
-                    .collect();
-                let reach = Reach::new(site, old, footprint, &self.pending, &listed, rebodied);
-                jobs.iter()
-                    .filter(|j| {
-                        reach.wants(site, j) || !self.served.files.contains_key(&j.path(site))
-                    })
-                    .cloned()
-                    .collect()
-            }
-            _ => jobs.to_vec(),
         }
     }
 
@@ -338,7 +339,6 @@ impl Engine {
             extra,
             jobs,
             selected,
-            footprint,
             pdfs,
         } = made;
         let expected: HashSet<String> = jobs
@@ -401,23 +401,9 @@ impl Engine {
         self.served.statics = statics;
         changed.sort();
         changed.dedup();
-        if self.needs_full_render {
-            self.signatures = (0..site.pages.len())
-                .into_par_iter()
-                .map(|i| (site.pages[i].doc.rel.clone(), signature(site, i)))
-                .collect();
-        } else {
-            for rel in &self.pending {
-                match site.by_rel.get(rel) {
-                    Some(i) => self.signatures.insert(rel.clone(), signature(site, *i)),
-                    None => self.signatures.remove(rel),
-                };
-            }
-        }
         self.pending.clear();
         self.pdfs_pending = Some(pdfs);
         self.needs_full_render = false;
-        self.footprint = Some(footprint);
         Rebuilt {
             changed,
             warnings,

@@ -6,30 +6,29 @@
 //! - link: runs on the whole site every time (it is cheap and owns every cross-document fact);
 //! - markdown: a body is rendered again when its file changed or when one of the `.md` links it followed now
 //!   resolves differently (every page records the links it asked the [`Linker`] for, and their answers);
-//! - render: only the outputs a change can reach — the page, its translations (language switchers), pages it
-//!   refers to and pages referring to it (backlinks), its section's and tags' list pages (only the pagination
-//!   pages that moved when the order is otherwise unchanged), and lesson print views. Feeds, the sitemap and
-//!   aliases are regenerated whole; the timelines when what they show changed (every page's summary, the
-//!   translations, the sections). A new or changed section tree, or a config, theme or template change,
-//!   renders everything;
+//! - render: every output keeps the facts of the site its rendering read ([`crate::deps`]: a page's front
+//!   matter, a body, a slice of a list, a document's translations, a menu…) with their fingerprints; after an
+//!   edit the known facts are fingerprinted again and only the outputs that read a changed fact are rendered
+//!   (the timelines, rendered together, likewise). Feeds, the sitemap and aliases are regenerated whole. A
+//!   config, theme or template change renders everything;
 //! - lesson PDFs and the search index: made after the changed pages are served, once edits pause.
 //!
 //! The result is byte-identical to a full build (the tests compare them after each kind of edit).
 
 use crate::config::Config;
-use crate::content::{self, schema::Kind, Document, SourceFile};
+use crate::content::{self, SourceFile};
 use crate::diagnostic::{self, Diagnostic};
-use crate::markdown::{Rendered, Resolve};
+use crate::markdown::Rendered;
 use crate::pipeline::{self, Options};
-use crate::render::{self, Bodies, Job, Templates};
-use crate::site::{Linker, Site};
+use crate::render::{self, Bodies, Templates};
+use crate::site::Site;
 use crate::theme::{StaticSource, Theme};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 mod build;
-mod reach;
+mod facts;
 #[cfg(test)]
 mod tests;
 
@@ -124,33 +123,8 @@ struct Body {
     diagnostics: Vec<Diagnostic>,
     /// Every `.md` link it followed and where it led.
     links: Vec<(String, Option<String>)>,
-}
-
-/// Facts about the last good site that decide what a change reaches.
-#[derive(Default)]
-struct Footprint {
-    /// Page rel → keys of the documents it refers to.
-    refs: HashMap<String, Vec<String>>,
-    /// (dir, lang) → its pages' rels in order.
-    sections: HashMap<(String, String), Vec<String>>,
-    /// (lang, tag) → pages' rels in order.
-    tags: HashMap<(String, String), Vec<String>>,
-    /// Everything about the section tree that every page shows (navigation, language links).
-    shape: Vec<SectionShape>,
-}
-
-/// What every page shows of a section: its entry in the menu (named by the kind of its first page where it is
-/// not translated) and in the language links.
-#[derive(PartialEq)]
-struct SectionShape {
-    dir: String,
-    lang: String,
-    path: String,
-    title: String,
-    listed: bool,
-    kind: Option<Kind>,
-    weight: i64,
-    paginate_by: usize,
+    /// The fingerprint of what outputs show of it ([`facts::of_body`]).
+    fingerprint: u64,
 }
 
 /// Keeps the stages' results between rebuilds.
@@ -168,10 +142,9 @@ pub struct Engine {
     parse_diagnostics: HashMap<String, Vec<Diagnostic>>,
     /// Markdown rels changed since the last good build.
     pending: BTreeSet<String>,
-    /// What lists show of each page (its summary), as of the last good build.
-    signatures: HashMap<String, u64>,
     needs_full_render: bool,
-    footprint: Option<Footprint>,
+    /// What each served output was made from.
+    recorded: facts::Recorded,
     served: Served,
     /// The search index of the last good build is not yet written: the index takes seconds on a big site,
     /// so it is refreshed after the changed pages are served (see [`Engine::refresh_search`]), from the kept
@@ -181,8 +154,6 @@ pub struct Engine {
     /// The lesson PDFs of the last good build, while they are not yet made: an edited lesson's sheets and its
     /// language's booklets take a second, so its page is served first (see [`Engine::refresh_pdfs`]).
     pdfs_pending: Option<crate::pdf::Plan>,
-    /// The derived pages (timelines) of the last good build, under the hash of what they were made from.
-    derived: Option<(u64, Derived)>,
     /// Counts good builds, so that an index made for an older build is not served over a newer one's.
     generation: u64,
     /// Each content file's last commit, read again on every full rebuild.
@@ -203,13 +174,11 @@ impl Engine {
             bodies: HashMap::new(),
             parse_diagnostics: HashMap::new(),
             pending: BTreeSet::new(),
-            signatures: HashMap::new(),
             needs_full_render: true,
-            footprint: None,
+            recorded: facts::Recorded::default(),
             served: Served::default(),
             search_pending: false,
             pdfs_pending: None,
-            derived: None,
             generation: 0,
             history: crate::history::History::default(),
         }
