@@ -64,6 +64,13 @@ pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
     Value::Array(list)
 }
 
+/// The sources page in `lang`, else in the default language: a lookup in the site's translations, since it
+/// is asked for every page (a scan of every page for each made rendering quadratic).
+fn sources_page(site: &Site, lang: &str) -> Option<usize> {
+    site.in_lang(SOURCES_PAGE, lang)
+        .filter(|i| site.page(*i).doc.kind == Kind::Page)
+}
+
 /// An error for every citation whose document has no heading on the sources page (when the site has one).
 pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
@@ -102,13 +109,6 @@ pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
         }
     }
     diagnostics
-}
-
-/// The sources page in `lang`, else in the default language: a lookup in the site's translations, since it
-/// is asked for every page (a scan of every page for each made rendering quadratic).
-fn sources_page(site: &Site, lang: &str) -> Option<usize> {
-    site.in_lang(SOURCES_PAGE, lang)
-        .filter(|i| site.page(*i).doc.kind == Kind::Page)
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 use super::i18n::Strings;
 pub use super::lang::LangContext;
 use crate::content::schema::{Field, Kind, KindData};
-use crate::deps::{self, Fact};
 use crate::content::Document;
+use crate::deps::{self, Fact};
 use crate::markdown::Rendered;
 use crate::site::Site;
 use crate::slug::slugify;

@@ -88,4 +88,3 @@ pub(super) fn search_path(site: &Site, lang: &str) -> String {
         format!("{}/search/", &prefix[1..])
     }
 }
-

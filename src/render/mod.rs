@@ -378,3 +378,67 @@ pub fn untemplated(site: &Site, templates: &Templates) -> Vec<OutputFile> {
     files.extend(feeds::aliases(site));
     files
 }
+
+#[cfg(test)]
+mod tests {
+    /// Template contexts read the site only through its recording accessors, so that `serve` knows what each
+    /// output was made from: a direct read of a list or a body here would go unrecorded, and an edit to it
+    /// would leave stale pages served.
+    #[test]
+    fn contexts_read_the_site_through_recording_accessors() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render");
+        let direct = [
+            "site.pages",
+            "site.sections",
+            "site.tags",
+            "site.translations",
+            "site.backlinks",
+            "site.ids",
+            "site.by_rel",
+            "bodies.pages",
+            "bodies.sections",
+            ".pages.iter()",
+            ".pages.len()",
+            ".pages.first()",
+        ];
+        for file in [
+            "make.rs",
+            "context.rs",
+            "citations.rs",
+            "jsonld.rs",
+            "timeline/decorate.rs",
+            "timeline/scope.rs",
+            "timeline/mod.rs",
+        ] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            // What runs outside any output's rendering: the checks of `citations` (the end of its file), the
+            // timeline's folder (one recorded fact), and the tests.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let text = match file {
+                "citations.rs" => text
+                    .split("pub fn check(")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                "timeline/mod.rs" => text
+                    .split_once("fn find_dir(")
+                    .map(|(before, after)| {
+                        format!(
+                            "{before}{}",
+                            after.split_once("\n}\n").map_or("", |(_, a)| a)
+                        )
+                    })
+                    .unwrap_or_default(),
+                _ => text.to_string(),
+            };
+            for line in text.lines() {
+                for d in direct {
+                    assert!(
+                        !line.contains(d),
+                        "src/render/{file}: `{d}` read without recording: {line}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -181,7 +181,8 @@ impl Site {
 
     /// The path of the section for `dir` in `lang`, if it exists.
     pub fn section_path(&self, dir: &str, lang: &str) -> Option<&str> {
-        self.section(dir, lang).map(|s| self.sections[s].path.as_str())
+        self.section(dir, lang)
+            .map(|s| self.sections[s].path.as_str())
     }
 
     /// The languages `dir` has a section in that is listed (it has an `_index` or pages, or it is a home):
@@ -191,7 +192,9 @@ impl Site {
         let mut versions: Vec<(String, String)> = self
             .sections
             .iter()
-            .filter(|x| x.dir == dir && (x.file.is_some() || !x.pages.is_empty() || x.dir.is_empty()))
+            .filter(|x| {
+                x.dir == dir && (x.file.is_some() || !x.pages.is_empty() || x.dir.is_empty())
+            })
             .map(|x| (x.lang.clone(), x.path.clone()))
             .collect();
         versions.sort_by_key(|(l, _)| {
@@ -202,6 +205,12 @@ impl Site {
                 .unwrap_or(usize::MAX)
         });
         versions
+    }
+
+    /// The output folder of every page.
+    pub fn page_paths(&self) -> std::collections::HashSet<&str> {
+        deps::note(|| Fact::PagePaths);
+        self.pages.iter().map(|p| p.path.as_str()).collect()
     }
 
     /// How many pages section `s` lists.

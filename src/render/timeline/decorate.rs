@@ -3,8 +3,8 @@
 use super::scope::{script_json, with_context, Scope};
 use super::{dir, path_in};
 use crate::content::schema::{Kind, KindData};
-use crate::render::context::{label, LangContext};
 use crate::deps::{self, Fact};
+use crate::render::context::{label, LangContext};
 use crate::site::Site;
 use crate::timeline::{self as tl, Entry, Filter};
 use serde_json::{json, Value};

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 pub use scope::script_json;
 use scope::{with_context, Scope};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 /// The template of timeline pages.
 pub const TEMPLATE: &str = "timeline.html";
 
@@ -52,7 +52,7 @@ pub fn exists(site: &Site, templates: &Templates) -> bool {
 
 /// Whether the timeline replaces the plain list of section `s` (all its languages).
 pub fn replaces(site: &Site, s: usize, templates: &Templates) -> bool {
-    templates.has(TEMPLATE) && dir(site).as_deref() == Some(site.sections[s].dir.as_str())
+    templates.has(TEMPLATE) && dir(site).as_deref() == Some(site.sec(s).dir.as_str())
 }
 
 /// The timeline's path in `lang`: `timeline/`, `my/timeline/`.
@@ -126,11 +126,8 @@ pub fn render(
         case_study: None,
         city: None,
     });
-    deps::note(|| Fact::PagePaths);
-    let (entries, taken) = deps::unrecorded(|| {
-        let taken: HashSet<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
-        (tl::entries(site), taken)
-    });
+    let entries = deps::unrecorded(|| tl::entries(site));
+    let taken = site.page_paths();
     let filters = tl::filters(&entries);
     let mut jobs = Vec::new();
     for l in &site.config.languages {

@@ -4,8 +4,8 @@
 use super::facts::{self, Sources};
 use super::{give_back, is_index, lend, slashed, Body, Engine, Rebuilt};
 use crate::config::Config;
-use crate::deps;
 use crate::content::{self, Document, Parsed, SourceFile};
+use crate::deps;
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown::{Rendered, Resolve};
 use crate::pdf::Plan;
@@ -206,7 +206,14 @@ impl Engine {
                 files.push((path, bytes));
             }
             let paths: HashSet<String> = jobs.iter().map(|j| j.path(&site)).collect();
-            let now = Sources::new(&site, &self.bodies, &bodies.sections, &report, &pdfs, &langs);
+            let now = Sources::new(
+                &site,
+                &self.bodies,
+                &bodies.sections,
+                &report,
+                &pdfs,
+                &langs,
+            );
             self.recorded
                 .update(changed, read, remade, |p| paths.contains(p), &now);
             laps.lap("recorded");

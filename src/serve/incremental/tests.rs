@@ -376,3 +376,125 @@ fn a_failed_build_never_indexes_the_broken_site() {
     // The fix brings the index up to date with the pages (`edit` compares both with a full build).
     f.edit("notes/c.md", &note("C", "2019-01-01", "air", "Fixed."));
 }
+
+/// Every file of the bundled knowledge base under `content/`, by rel.
+fn knowledge_base() -> Vec<(String, String)> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    walkdir::WalkDir::new(&base)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = slashed(e.path().strip_prefix(&base).unwrap());
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// `text` with its first `title:` line's value followed by `suffix`.
+fn retitled(text: &str, suffix: &str) -> String {
+    let line = text.lines().find(|l| l.starts_with("title: ")).unwrap();
+    let edited = match line.strip_suffix('"') {
+        Some(open) => format!("{open}{suffix}\""),
+        None => format!("{line}{suffix}"),
+    };
+    text.replacen(line, &edited, 1)
+}
+
+#[test]
+fn the_knowledge_base_follows_edits_of_every_kind() {
+    let files = knowledge_base();
+    let text = |rel: &str| files.iter().find(|(r, _)| r == rel).unwrap().1.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let config = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("kizuna.yaml"))
+        .unwrap()
+        .replace("git_dates: true", "git_dates: false");
+    std::fs::write(
+        dir.path().join("kizuna.yaml"),
+        format!("{config}\npdf:\n  enabled: false\n"),
+    )
+    .unwrap();
+    let mut f = Fixture {
+        engine: Engine::new(options(dir.path())),
+        dir,
+    };
+    for (rel, body) in &files {
+        f.write(rel, body);
+    }
+    f.engine.rebuild(&Changes::everything()).unwrap();
+    f.engine.refresh_search();
+    f.assert_same();
+    let jobs = |r: &Rebuilt| (r.rendered, r.jobs);
+    // A city's name shows on its case study, agreements, events, timelines and the search pages.
+    let r = f.edit(
+        "cities/mandalay.md",
+        &retitled(&text("cities/mandalay.md"), " City"),
+    );
+    assert!(r.rendered < r.jobs / 4, "{:?}", jobs(&r));
+    // A body only its page shows, and the sources page every citation links to.
+    let lesson = text("lessons/lesson-01.my.md");
+    let r = f.edit("lessons/lesson-01.my.md", &format!("{lesson}\nထပ်ဆောင်း။\n"));
+    assert!(r.rendered < 10, "{:?}", jobs(&r));
+    f.edit(
+        "sources.md",
+        &format!("{}\nOne more line.\n", text("sources.md")),
+    );
+    // An event's date moves it on every timeline; a case study's title is on its city and in lists.
+    let event = files
+        .iter()
+        .find(|(r, t)| r.starts_with("timeline/2") && t.contains("\ndate: 20"))
+        .unwrap();
+    f.edit(&event.0, &event.1.replacen("\ndate: 20", "\ndate: 19", 1));
+    f.edit(
+        "case-studies/dalian.md",
+        &retitled(&text("case-studies/dalian.md"), " (edited)"),
+    );
+    // A new top-level section changes every page's menu; a translation removed, its versions' links.
+    f.edit(
+        "news/first.md",
+        "---\ntitle: First news\ndate: 2024-05-01\n---\nNews.\n",
+    );
+    std::fs::remove_file(f.dir.path().join("content/lessons/lesson-01.ja.md")).unwrap();
+    f.change(&["lessons/lesson-01.ja.md"]).unwrap();
+    f.assert_same();
+}
+
+#[test]
+fn a_language_s_first_page_reaches_every_page() {
+    let mut f = Fixture::new(&[
+        ("notes/a.md", &note("A", "2021-01-01", "water", "Aye.")),
+        ("notes/b.md", &note("B", "2020-01-01", "air", "Bee.")),
+    ]);
+    // Every page links each language's home: the Burmese one appears with its first page.
+    let r = f.edit("about.my.md", "---\ntitle: About\n---\nမင်္ဂလာပါ။\n");
+    assert!(
+        r.changed.contains(&"my/index.html".to_string()),
+        "{:?}",
+        r.changed
+    );
+    std::fs::remove_file(f.dir.path().join("content/about.my.md")).unwrap();
+    f.change(&["about.my.md"]).unwrap();
+    f.assert_same();
+}
+
+#[test]
+fn facts_of_pages_gone_are_forgotten() {
+    let mut f = fixture();
+    let known = f.engine.recorded.len();
+    for n in 0..6 {
+        let (from, to) = if n % 2 == 0 { ("c", "cc") } else { ("cc", "c") };
+        std::fs::rename(
+            f.dir.path().join(format!("content/notes/{from}.md")),
+            f.dir.path().join(format!("content/notes/{to}.md")),
+        )
+        .unwrap();
+        f.change(&[&format!("notes/{from}.md"), &format!("notes/{to}.md")])
+            .unwrap();
+    }
+    f.assert_same();
+    assert!(
+        f.engine.recorded.len() < known * 2,
+        "{known} facts, then {}",
+        f.engine.recorded.len()
+    );
+}
