@@ -1,5 +1,5 @@
-//! One incremental rebuild, stage by stage: parse what changed, link, render the bodies a change reaches,
-//! render the outputs it reaches, and swap what differs into the served site.
+//! One incremental rebuild, stage by stage: parse what changed, link, render the bodies whose file or links
+//! changed, render the outputs that read a changed fact, and swap what differs into the served site.
 
 use super::facts::{self, Sources};
 use super::{give_back, is_index, lend, slashed, Body, Engine, Rebuilt};
