@@ -3,54 +3,61 @@
 
 use super::i18n::Strings;
 pub use super::lang::LangContext;
+use super::view::{
+    Alternate, Base, DateView, IdLabel, IdName, LanguageLink, Link, Linked, NavItem, PageExtra,
+    PageView, Refs, SearchFilters, SiteInfo, Summary, TagLink, Translate, Version,
+};
 use crate::content::schema::{Field, Kind, KindData};
 use crate::content::Document;
 use crate::deps::{self, Fact};
 use crate::markdown::Rendered;
 use crate::site::Site;
 use crate::slug::slugify;
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// A small description of a page for lists: title, link, date, kind and the kind's fields. Not its tags: a
 /// page listed on each of its T tags' pages would cost T² if every listing carried all of them.
-pub fn summary(site: &Site, strings: &Strings, i: usize, root: &str) -> Value {
+pub fn summary<'a>(site: &'a Site, strings: &Strings, i: usize, root: &str) -> Summary<'a> {
     let p = site.page(i);
     let d = &p.doc;
-    json!({
-        "title": d.title(),
-        "description": d.common.description,
-        "href": format!("{root}{}", site.href(&p.path)),
-        "permalink": site.permalink(&p.path),
-        "id": d.id,
-        "kind": d.kind.name(),
-        "lang": d.content_lang(),
-        "date": date_value(strings, d.common.date.as_ref()),
-        "data": d.data,
-        "weight": d.common.weight,
-    })
-}
-
-/// A date as templates see it.
-pub fn date_value(strings: &Strings, d: Option<&crate::content::date::DateSpec>) -> Value {
-    match d {
-        Some(d) => {
-            json!({ "iso": d.iso(), "display": strings.date(d), "year": d.year, "precision": d.precision() })
-        }
-        None => Value::Null,
+    Summary {
+        title: d.title(),
+        description: &d.common.description,
+        href: format!("{root}{}", site.href(&p.path)),
+        permalink: site.permalink(&p.path),
+        id: &d.id,
+        kind: d.kind.name(),
+        lang: d.content_lang(),
+        date: date_value(strings, d.common.date.as_ref()),
+        data: &d.data,
+        weight: d.common.weight,
     }
 }
 
-/// The shared part of every page's context.
-pub fn base(
-    site: &Site,
-    lc: &LangContext,
-    lang: &str,
-    path: &str,
-    root: &str,
-) -> Map<String, Value> {
+/// A date as templates see it.
+pub fn date_value(
+    strings: &Strings,
+    d: Option<&crate::content::date::DateSpec>,
+) -> Option<DateView> {
+    d.map(|d| DateView {
+        iso: d.iso(),
+        display: strings.date(d),
+        year: d.year,
+        precision: d.precision(),
+    })
+}
+
+/// The shared part of every output's context.
+pub fn base<'a>(
+    site: &'a Site,
+    lc: &'a LangContext,
+    lang: &'a str,
+    path: &'a str,
+    root: &'a str,
+) -> Base<'a> {
     deps::note(|| Fact::Lang(lang.to_string()));
     let config = &site.config;
-    let languages: Vec<Value> = config
+    let languages: Vec<LanguageLink> = config
         .languages
         .iter()
         .map(|l| {
@@ -58,56 +65,59 @@ pub fn base(
                 .section_path("", &l.code)
                 .map(|p| site.href(p))
                 .unwrap_or_default();
-            json!({ "code": l.code, "name": l.name, "href": format!("{root}{home}") })
+            LanguageLink {
+                code: &l.code,
+                name: &l.name,
+                href: format!("{root}{home}"),
+            }
         })
         .collect();
-    let nav: Vec<Value> = lc
+    let nav: Vec<NavItem> = lc
         .nav
         .iter()
         .map(|(title, href, dir, title_lang)| {
             let active = path
                 .trim_start_matches(&format!("{lang}/"))
                 .starts_with(&format!("{dir}/"));
-            json!({ "title": title, "href": format!("{root}{href}"), "active": active, "lang": title_lang })
+            NavItem {
+                title,
+                href: format!("{root}{href}"),
+                active,
+                lang: title_lang,
+            }
         })
         .collect();
     let home = site
         .section_path("", lang)
         .map(|p| site.href(p))
         .unwrap_or_default();
-    let mut m = Map::new();
-    m.insert(
-        "site".into(),
-        json!({
-            "title": config.title,
-            "description": config.description,
-            "base_url": config.base_url,
-            "default_language": config.default_language,
-            "languages": languages,
-            "paper": config.paper,
-            "search": config.search,
-            "portable": config.portable,
-        }),
-    );
-    m.insert("lang".into(), json!(lang));
-    m.insert(
-        "lang_name".into(),
-        json!(config
+    Base {
+        site: SiteInfo {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            default_language: &config.default_language,
+            languages,
+            paper: &config.paper,
+            search: config.search,
+            portable: config.portable,
+        },
+        lang,
+        lang_name: config
             .languages
             .iter()
             .find(|l| l.code == lang)
             .map(|l| l.name.as_str())
-            .unwrap_or(lang)),
-    );
-    m.insert("t".into(), lc.t.clone());
-    m.insert("root".into(), json!(root));
-    m.insert("home".into(), json!(format!("{root}{home}")));
-    m.insert("nav".into(), Value::Array(nav));
-    m.insert("nav_more".into(), json!(lc.nav_more));
-    m.insert("v".into(), json!(lc.asset_version));
-    m.insert("path".into(), json!(path));
-    m.insert("permalink".into(), json!(site.permalink(path)));
-    m
+            .unwrap_or(lang),
+        t: &lc.t,
+        root,
+        home: format!("{root}{home}"),
+        nav,
+        nav_more: lc.nav_more,
+        v: &lc.asset_version,
+        path,
+        permalink: site.permalink(path),
+    }
 }
 
 /// Links to every language version of a document (or section), and the `hreflang` alternates.
@@ -116,7 +126,7 @@ pub fn translations(
     versions: &[(String, String, Option<&Document>)],
     current: &str,
     root: &str,
-) -> (Value, Value) {
+) -> (Vec<Version>, Vec<Alternate>) {
     let mut list = Vec::new();
     let mut alternates = Vec::new();
     for (lang, path, doc) in versions {
@@ -127,59 +137,70 @@ pub fn translations(
             .find(|l| &l.code == lang)
             .map(|l| l.name.clone())
             .unwrap_or_else(|| lang.clone());
-        list.push(json!({
-            "lang": lang,
-            "name": name,
-            "href": format!("{root}{}", site.href(path)),
-            "current": lang == current,
-            "status": doc.and_then(|d| d.common.status),
-        }));
-        alternates.push(json!({ "lang": lang, "permalink": site.permalink(path) }));
+        list.push(Version {
+            lang: lang.clone(),
+            name,
+            href: format!("{root}{}", site.href(path)),
+            current: lang == current,
+            status: doc.and_then(|d| d.common.status),
+        });
+        alternates.push(Alternate {
+            lang: lang.clone(),
+            permalink: site.permalink(path),
+        });
         if *lang == site.config.default_language {
-            alternates.push(json!({ "lang": "x-default", "permalink": site.permalink(path) }));
+            alternates.push(Alternate {
+                lang: "x-default".into(),
+                permalink: site.permalink(path),
+            });
         }
     }
-    (Value::Array(list), Value::Array(alternates))
+    (list, alternates)
 }
 
 /// Everything a page template needs about its page.
-pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str) -> Value {
+pub fn page<'a>(
+    site: &'a Site,
+    lc: &LangContext,
+    i: usize,
+    body: &'a Rendered,
+    root: &str,
+) -> PageView<'a> {
     let p = site.page(i);
     let d = &p.doc;
     let strings = &lc.strings;
-    let tags: Vec<Value> = d
+    let tags: Vec<TagLink> = d
         .common
         .tags
         .iter()
-        .map(|t| json!({ "name": t, "href": format!("{root}{}", site.href(&tag_path(site, &d.lang, t))) }))
+        .map(|t| TagLink {
+            name: t,
+            href: format!("{root}{}", site.href(&tag_path(site, &d.lang, t))),
+        })
         .collect();
     let section = site.sec(p.section);
-    let mut refs = Map::new();
-    let link = |kind: Kind, id: &str| -> Value {
+    let link = |kind: Kind, id: &'a str| -> Linked<'a> {
         match site.id(kind, id) {
             Some(t) => {
                 let j = site
                     .in_lang(&Site::key(&site.page(t).doc), &d.lang)
                     .unwrap_or(t);
-                summary(site, strings, j, root)
+                Linked::Page(Box::new(summary(site, strings, j, root)))
             }
-            None => json!({ "id": id, "title": id }),
+            None => Linked::Missing { id, title: id },
         }
     };
-    let cities: Vec<Value> = d
-        .data
-        .city_refs()
-        .into_iter()
-        .map(|(_, id)| link(Kind::City, id))
-        .collect();
-    refs.insert("cities".into(), Value::Array(cities));
-    if let Some(id) = d.data.case_study_ref() {
-        refs.insert("case_study".into(), link(Kind::CaseStudy, id));
-    }
-    if let Some(id) = d.data.agreement_ref() {
-        refs.insert("agreement".into(), link(Kind::Agreement, id));
-    }
-    let mut related: Map<String, Value> = Map::new();
+    let refs = Refs {
+        cities: d
+            .data
+            .city_refs()
+            .into_iter()
+            .map(|(_, id)| link(Kind::City, id))
+            .collect(),
+        case_study: d.data.case_study_ref().map(|id| link(Kind::CaseStudy, id)),
+        agreement: d.data.agreement_ref().map(|id| link(Kind::Agreement, id)),
+    };
+    let mut related: BTreeMap<&'static str, Vec<Summary>> = BTreeMap::new();
     if let Some(keys) = site.referrers(&Site::key(d)) {
         let mut items: Vec<usize> = keys
             .iter()
@@ -194,13 +215,11 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
             .reverse()
         });
         for j in items {
-            let kind = site.page(j).doc.kind.name().to_string();
-            if let Value::Array(list) = related
+            let kind = site.page(j).doc.kind.name();
+            related
                 .entry(kind)
-                .or_insert_with(|| Value::Array(Vec::new()))
-            {
-                list.push(summary(site, strings, j, root));
-            }
+                .or_default()
+                .push(summary(site, strings, j, root));
         }
     }
     let key = Site::key(d);
@@ -216,7 +235,7 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
     let file = d.file.display().to_string().replace('\\', "/");
     let forge = site.forge.as_ref();
     // The languages this page has no version in, each with the forge's new-file page for it.
-    let translate: Vec<Value> = forge
+    let translate: Vec<Translate> = forge
         .map(|f| {
             site.config
                 .languages
@@ -229,40 +248,48 @@ pub fn page(site: &Site, lc: &LangContext, i: usize, body: &Rendered, root: &str
                             .trim_end_matches(&format!(".{}", d.lang)),
                         l.code
                     );
-                    json!({ "lang": l.code, "name": l.name, "url": f.new_file_url(&name) })
+                    Translate {
+                        lang: &l.code,
+                        name: &l.name,
+                        url: f.new_file_url(&name),
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default();
-    json!({
-        "title": d.title(),
-        "description": d.common.description,
-        "id": d.id,
-        "kind": d.kind.name(),
-        "lang": d.content_lang(),
-        "href": format!("{root}{}", site.href(&p.path)),
-        "permalink": site.permalink(&p.path),
-        "date": date_value(strings, d.common.date.as_ref()),
-        "updated": date_value(strings, d.common.updated.as_ref()),
-        "tags": tags,
-        "content": body.html,
-        "toc": body.toc,
-        "data": d.data,
-        "status": d.common.status,
-        "draft": d.common.draft,
-        "weight": d.common.weight,
-        "refs": refs,
-        "related": related,
-        "translations": translations,
-        "alternates": alternates,
-        "section": { "title": section.title, "href": format!("{root}{}", site.href(&section.path)) },
-        "last_updated": date_value(strings, site.last_updated(d)),
-        "commit": site.history.get(&d.file).map(|s| &s.commit),
-        "edit_url": forge.map(|f| f.edit_url(&file)),
-        "translate": translate,
-        "translate_guide": forge.map(|f| f.guide_url("translate-a-page")),
-        "file": file,
-    })
+    PageView {
+        title: d.title(),
+        description: &d.common.description,
+        id: &d.id,
+        kind: d.kind.name(),
+        lang: d.content_lang(),
+        href: format!("{root}{}", site.href(&p.path)),
+        permalink: site.permalink(&p.path),
+        date: date_value(strings, d.common.date.as_ref()),
+        updated: date_value(strings, d.common.updated.as_ref()),
+        tags,
+        content: &body.html,
+        toc: &body.toc,
+        data: &d.data,
+        status: d.common.status,
+        draft: d.common.draft,
+        weight: d.common.weight,
+        refs,
+        related,
+        translations,
+        alternates,
+        section: Link {
+            title: &section.title,
+            href: format!("{root}{}", site.href(&section.path)),
+        },
+        last_updated: date_value(strings, site.last_updated(d)),
+        commit: site.history.get(&d.file).map(|s| s.commit.as_str()),
+        edit_url: forge.map(|f| f.edit_url(&file)),
+        translate,
+        translate_guide: forge.map(|f| f.guide_url("translate-a-page")),
+        file,
+        extra: PageExtra::default(),
+    }
 }
 
 /// The output path of a tag's page.
@@ -312,14 +339,21 @@ pub fn city_name(site: &Site, id: &str, lang: &str) -> String {
 
 /// The names the search page shows for its city and field filters, in `lang`:
 /// `{cities: [{id, name}], fields: [{id, label}]}` (the index itself holds only ids).
-pub fn search_filters(site: &Site, lc: &LangContext, lang: &str) -> Value {
-    let cities: Vec<Value> = site
-        .ids_of(Kind::City)
-        .map(|id| json!({ "id": id, "name": city_name(site, id, lang) }))
-        .collect();
-    let fields: Vec<Value> = Field::ALL
-        .iter()
-        .map(|f| json!({ "id": f.id(), "label": label(lc, "fields", f.id()) }))
-        .collect();
-    json!({ "cities": cities, "fields": fields })
+pub fn search_filters<'a>(site: &'a Site, lc: &LangContext, lang: &str) -> SearchFilters<'a> {
+    SearchFilters {
+        cities: site
+            .ids_of(Kind::City)
+            .map(|id| IdName {
+                id,
+                name: city_name(site, id, lang),
+            })
+            .collect(),
+        fields: Field::ALL
+            .iter()
+            .map(|f| IdLabel {
+                id: f.id(),
+                label: label(lc, "fields", f.id()),
+            })
+            .collect(),
+    }
 }

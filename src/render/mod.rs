@@ -11,6 +11,7 @@ mod lang;
 mod make;
 mod templates;
 pub mod timeline;
+pub mod view;
 
 pub use job::Job;
 use make::{finish, render_job};

@@ -5,13 +5,14 @@ use super::{dir, path_in};
 use crate::content::schema::{Kind, KindData};
 use crate::deps::{self, Fact};
 use crate::render::context::{label, LangContext};
+use crate::render::view::PageExtra;
 use crate::site::Site;
 use crate::timeline::{self as tl, Entry, Filter};
 use serde_json::{json, Value};
 
 /// Adds what case study, city, event and agreement pages show of the timeline: `page.timeline` (the entries of
 /// the city pair or city), `page.swimlane` (case studies) and `page.jsonld` (events and agreements).
-pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root: &str) {
+pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut PageExtra, root: &str) {
     let doc = &site.page(i).doc;
     if !matches!(
         doc.kind,
@@ -40,8 +41,8 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root:
             }
             let mut t = scope.groups(&list, 3, true);
             t["href"] = json!(scope.filter_href(&Filter::City(cs.city.clone())));
-            page["timeline"] = t;
-            page["swimlane"] = swimlane_value(&scope, cs, &list);
+            page.timeline = Some(t);
+            page.swimlane = Some(swimlane_value(&scope, cs, &list));
         }
         KindData::City(_) => {
             deps::note(|| Fact::Entries {
@@ -55,12 +56,12 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut Value, root:
             }
             let mut t = scope.groups(&list, 3, false);
             t["href"] = json!(scope.filter_href(&Filter::City(doc.id.clone())));
-            page["timeline"] = t;
+            page.timeline = Some(t);
         }
         KindData::Event(_) | KindData::Agreement(_) => {
             let canonical = site.id(doc.kind, &doc.id).unwrap_or(i);
             if let Some(e) = tl::entry_of(site, canonical) {
-                page["jsonld"] = json!(script_json(&with_context(scope.event_ld(&e))));
+                page.jsonld = Some(script_json(&with_context(scope.event_ld(&e))));
             }
         }
         _ => {}

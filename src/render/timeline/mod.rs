@@ -7,6 +7,7 @@ mod decorate;
 mod scope;
 
 use super::context::{self, city_name, label, LangContext};
+use super::view::{Alternate, Output};
 use super::{finish, Bodies, OutputFile};
 use crate::content::schema::{Kind, KindData};
 use crate::deps::{self, Fact};
@@ -204,7 +205,7 @@ fn page(
         root: &root,
         timeline: Some(base.clone()),
     };
-    let mut m = context::base(site, lc, lang, path, &root);
+    let shared = context::base(site, lc, lang, path, &root);
     let default = &site.config.default_language;
     let own = site.section(dir, lang);
     let fallback = site.section(dir, default);
@@ -322,9 +323,18 @@ fn page(
     if let (Value::Object(t), Value::Object(x)) = (&mut timeline, extra) {
         t.extend(x);
     }
-    m.insert("alternates".into(), alternates);
-    m.insert("timeline".into(), timeline);
-    finish(templates, TEMPLATE, m, path)
+    let own = TimelineOwn {
+        alternates,
+        timeline,
+    };
+    finish(templates, TEMPLATE, &Output { base: shared, own }, path)
+}
+
+/// A timeline page's context beyond the shared part.
+#[derive(serde::Serialize)]
+struct TimelineOwn {
+    alternates: Vec<Alternate>,
+    timeline: Value,
 }
 
 /// `/timeline.json`: every entry in the default language with links to its translations. The fields are
