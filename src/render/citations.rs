@@ -10,7 +10,7 @@ use crate::content::schema::{Kind, KindData, Source};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::site::Site;
 use crate::slug::slugify;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// The id (file name) of the sources page at the top of `content/`.
 pub const SOURCES_PAGE: &str = "sources";
@@ -29,7 +29,7 @@ pub fn key(citation: &str) -> &str {
 /// documents is split at `; `); `href` points at the document's heading on the sources
 /// page in the page's language (or the default one), at the page itself when it has no such heading, and is null
 /// when the site has no sources page.
-pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
+pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Vec<Citation> {
     let doc = &site.page(i).doc;
     let listed = |sources: &[Source]| -> Vec<(String, Option<String>)> {
         sources
@@ -45,7 +45,7 @@ pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
         _ => Vec::new(),
     };
     let page = sources_page(site, &doc.lang);
-    let list: Vec<Value> = entries
+    entries
         .iter()
         .flat_map(|(text, url)| text.split("; ").map(move |part| (part.trim(), url)))
         .map(|(text, url)| {
@@ -58,10 +58,27 @@ pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Value {
                     base
                 }
             });
-            json!({ "text": text, "href": href, "document": key(text), "url": url })
+            Citation {
+                text: text.to_string(),
+                href,
+                document: key(text).to_string(),
+                url: url.clone(),
+            }
         })
-        .collect();
-    Value::Array(list)
+        .collect()
+}
+
+/// One citation as templates show it.
+#[derive(Serialize)]
+pub struct Citation {
+    /// The citation as written.
+    pub text: String,
+    /// Its document's heading on the sources page.
+    pub href: Option<String>,
+    /// The document's key.
+    pub document: String,
+    /// The document's own URL, when the page gives one.
+    pub url: Option<String>,
 }
 
 /// The sources page in `lang`, else in the default language: a lookup in the site's translations, since it
@@ -83,12 +100,8 @@ pub fn check(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
         } else {
             "sources"
         };
-        for c in of_page(site, bodies, i, "")
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let document = c["document"].as_str().unwrap_or_default();
+        for c in of_page(site, bodies, i, "") {
+            let document = c.document.as_str();
             let anchor = slugify(document);
             if !bodies.pages[j].toc.iter().any(|h| h.id == anchor) {
                 let sources = site.pages[j].doc.rel.clone();

@@ -212,11 +212,11 @@ pub struct PageExtra<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) outdated: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) timeline: Option<Value>,
+    pub(super) timeline: Option<super::timeline::view::Groups<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) swimlane: Option<Value>,
+    pub(super) swimlane: Option<super::timeline::view::SwimlaneView>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) citations: Option<Value>,
+    pub(super) citations: Option<Vec<super::citations::Citation>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) jsonld: Option<String>,
 }

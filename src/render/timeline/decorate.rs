@@ -1,6 +1,7 @@
 //! What case study, city, event and agreement pages show of the timeline.
 
 use super::scope::{script_json, with_context, Scope};
+use super::view::{Cell, Lane, Mark, SwimlaneView};
 use super::{dir, path_in};
 use crate::content::schema::{Kind, KindData};
 use crate::deps::{self, Fact};
@@ -8,11 +9,16 @@ use crate::render::context::{label, LangContext};
 use crate::render::view::PageExtra;
 use crate::site::Site;
 use crate::timeline::{self as tl, Entry, Filter};
-use serde_json::{json, Value};
 
 /// Adds what case study, city, event and agreement pages show of the timeline: `page.timeline` (the entries of
 /// the city pair or city), `page.swimlane` (case studies) and `page.jsonld` (events and agreements).
-pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut PageExtra, root: &str) {
+pub fn decorate<'a>(
+    site: &'a Site,
+    lc: &'a LangContext,
+    i: usize,
+    page: &mut PageExtra<'a>,
+    root: &'a str,
+) {
     let doc = &site.page(i).doc;
     if !matches!(
         doc.kind,
@@ -40,7 +46,7 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut PageExtra, r
                 return;
             }
             let mut t = scope.groups(&list, 3, true);
-            t["href"] = json!(scope.filter_href(&Filter::City(cs.city.clone())));
+            t.href = Some(scope.filter_href(&Filter::City(cs.city.clone())));
             page.timeline = Some(t);
             page.swimlane = Some(swimlane_value(&scope, cs, &list));
         }
@@ -55,7 +61,7 @@ pub fn decorate(site: &Site, lc: &LangContext, i: usize, page: &mut PageExtra, r
                 return;
             }
             let mut t = scope.groups(&list, 3, false);
-            t["href"] = json!(scope.filter_href(&Filter::City(doc.id.clone())));
+            t.href = Some(scope.filter_href(&Filter::City(doc.id.clone())));
             page.timeline = Some(t);
         }
         KindData::Event(_) | KindData::Agreement(_) => {
@@ -72,7 +78,7 @@ fn swimlane_value(
     scope: &Scope,
     cs: &crate::content::schema::CaseStudyData,
     list: &[&Entry],
-) -> Value {
+) -> SwimlaneView {
     let s = tl::swimlane(cs, list);
     let titles: Vec<String> = list
         .iter()
@@ -81,44 +87,44 @@ fn swimlane_value(
             scope.site.page(j).doc.title().to_string()
         })
         .collect();
-    let rows: Vec<Value> = s
+    let rows: Vec<Lane> = s
         .rows
         .iter()
-        .map(|r| {
-            let label = match r.lane {
+        .map(|r| Lane {
+            id: r.lane.id(),
+            label: match r.lane {
                 tl::Lane::Agreements => scope.lc.strings.get("swimlane_agreements"),
                 tl::Lane::Field(f) => label(scope.lc, "fields", f.id()),
                 tl::Lane::Other => scope.lc.strings.get("swimlane_other"),
-            };
-            let cells: Vec<Value> = r
+            },
+            cells: r
                 .cells
                 .iter()
                 .zip(&s.years)
-                .map(|(marks, year)| {
-                    let marks: Vec<Value> = marks
+                .map(|(marks, year)| Cell {
+                    year: *year,
+                    marks: marks
                         .iter()
                         .map(|m| {
                             let e = list[m.entry];
-                            json!({
-                                "n": m.entry + 1,
-                                "id": e.id,
-                                "anchor": format!("tl-{}", e.id),
-                                "kind": e.kind.id(),
-                                "title": titles[m.entry],
-                                "starts": m.starts,
-                            })
+                            Mark {
+                                n: m.entry + 1,
+                                id: e.id.clone(),
+                                anchor: format!("tl-{}", e.id),
+                                kind: e.kind.id(),
+                                title: titles[m.entry].clone(),
+                                starts: m.starts,
+                            }
                         })
-                        .collect();
-                    json!({ "year": year, "marks": marks })
+                        .collect(),
                 })
-                .collect();
-            json!({ "id": r.lane.id(), "label": label, "cells": cells })
+                .collect(),
         })
         .collect();
-    json!({
-        "years": s.years,
-        "rows": rows,
-        "first": s.years.first(),
-        "last": s.years.last(),
-    })
+    SwimlaneView {
+        first: s.years.first().copied(),
+        last: s.years.last().copied(),
+        years: s.years,
+        rows,
+    }
 }

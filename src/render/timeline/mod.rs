@@ -5,6 +5,7 @@
 
 mod decorate;
 mod scope;
+pub mod view;
 
 use super::context::{self, city_name, label, LangContext};
 use super::view::{Alternate, Output};
@@ -21,6 +22,7 @@ pub use scope::script_json;
 use scope::{with_context, Scope};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use view::{AllLink, FilterGroup, FilterOption, FilterView, TimelineView};
 /// The template of timeline pages.
 pub const TEMPLATE: &str = "timeline.html";
 
@@ -226,27 +228,29 @@ fn page(
         Filter::Field(x) => label(lc, "fields", x.id()),
         Filter::Kind(k) => label(lc, "timeline_kinds", k.id()),
     };
-    let mut groups: Vec<Value> = Vec::new();
+    let mut groups: Vec<FilterGroup> = Vec::new();
     for (dimension, heading) in [
         ("kind", "timeline_filter_kind"),
         ("city", "timeline_filter_city"),
         ("field", "timeline_filter_field"),
     ] {
-        let options: Vec<Value> = filters
+        let options: Vec<FilterOption> = filters
             .iter()
             .filter(|(f, _)| f.dimension() == dimension)
-            .map(|(f, n)| {
-                json!({
-                    "value": f.value(),
-                    "label": option_label(f),
-                    "count": n,
-                    "href": scope.filter_href(f),
-                    "current": job.filter.as_ref() == Some(f),
-                })
+            .map(|(f, n)| FilterOption {
+                value: f.value(),
+                label: option_label(f),
+                count: *n,
+                href: scope.filter_href(f),
+                current: job.filter.as_ref() == Some(f),
             })
             .collect();
         if !options.is_empty() {
-            groups.push(json!({ "dimension": dimension, "label": lc.strings.get(heading), "options": options }));
+            groups.push(FilterGroup {
+                dimension,
+                label: lc.strings.get(heading),
+                options,
+            });
         }
     }
     let title = match &job.filter {
@@ -304,25 +308,30 @@ fn page(
         _ => (String::new(), lang.to_string(), None),
     };
     let feed = own.map(|s| scope.link(&format!("{}atom.xml", site.sec(s).path)));
-    let mut timeline = scope.groups(&list, 2, false);
-    let extra = json!({
-        "title": title,
-        "timeline_title": timeline_title,
-        "description": description,
-        "content": content,
-        "content_lang": content_lang,
-        "total": entries.len(),
-        "all": { "href": scope.link(&base), "count": entries.len(), "current": job.filter.is_none() },
-        "filter": job.filter.as_ref().map(|f| json!({ "dimension": f.dimension(), "value": f.value(), "label": option_label(f) })),
-        "filters": groups,
-        "json_href": format!("{root}timeline.json"),
-        "feed_href": feed,
-        "jsonld": jsonld,
-        "translations": translations,
-    });
-    if let (Value::Object(t), Value::Object(x)) = (&mut timeline, extra) {
-        t.extend(x);
-    }
+    let timeline = TimelineView {
+        groups: scope.groups(&list, 2, false),
+        title,
+        timeline_title,
+        description,
+        content,
+        content_lang,
+        total: entries.len(),
+        all: AllLink {
+            href: scope.link(&base),
+            count: entries.len(),
+            current: job.filter.is_none(),
+        },
+        filter: job.filter.as_ref().map(|f| FilterView {
+            dimension: f.dimension(),
+            value: f.value(),
+            label: option_label(f),
+        }),
+        filters: groups,
+        json_href: format!("{root}timeline.json"),
+        feed_href: feed,
+        jsonld,
+        translations,
+    };
     let own = TimelineOwn {
         alternates,
         timeline,
@@ -332,9 +341,9 @@ fn page(
 
 /// A timeline page's context beyond the shared part.
 #[derive(serde::Serialize)]
-struct TimelineOwn {
+struct TimelineOwn<'a> {
     alternates: Vec<Alternate>,
-    timeline: Value,
+    timeline: TimelineView<'a>,
 }
 
 /// `/timeline.json`: every entry in the default language with links to its translations. The fields are

@@ -1,6 +1,7 @@
 //! One timeline entry as templates show it in one language ([`Scope`]): names, dates and links in that
 //! language, and its schema.org JSON-LD.
 
+use super::view::{Decade, DocLink, EntryView, FieldLink, FilterLink, Groups, Year};
 use crate::content::schema::Kind;
 use crate::render::context::{self, city_name, doc_in, label, LangContext};
 use crate::site::Site;
@@ -17,7 +18,7 @@ pub(super) struct Scope<'a> {
     pub(super) timeline: Option<String>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
     pub(super) fn link(&self, path: &str) -> String {
         format!("{}{}", self.root, self.site.href(path))
     }
@@ -38,100 +39,114 @@ impl Scope<'_> {
     }
 
     /// An entry as templates see it; `n` is its number in the list shown.
-    pub(super) fn entry(&self, e: &Entry, n: usize) -> Value {
+    pub(super) fn entry(&self, e: &Entry, n: usize) -> EntryView<'a> {
         let site = self.site;
         let j = site.in_lang(&e.key, self.lang).unwrap_or(e.page);
         let page = site.page(j);
         let strings = &self.lc.strings;
-        let cities: Vec<Value> = e
+        let cities: Vec<FilterLink> = e
             .cities
             .iter()
-            .map(|c| {
-                json!({
-                    "id": c,
-                    "name": city_name(site, c, self.lang),
-                    "href": self.filter_href(&Filter::City(c.clone())),
-                })
+            .map(|c| FilterLink {
+                id: c.clone(),
+                name: city_name(site, c, self.lang),
+                href: self.filter_href(&Filter::City(c.clone())),
             })
             .collect();
-        let fields: Vec<Value> = e
+        let fields: Vec<FieldLink> = e
             .fields
             .iter()
-            .map(|f| json!({ "id": f.id(), "label": label(self.lc, "fields", f.id()), "href": self.filter_href(&Filter::Field(*f)) }))
+            .map(|f| FieldLink {
+                id: f.id(),
+                label: label(self.lc, "fields", f.id()),
+                href: self.filter_href(&Filter::Field(*f)),
+            })
             .collect();
-        let reference = |kind: Kind, id: &Option<String>| -> Value {
-            match id
-                .as_deref()
-                .and_then(|id| doc_in(site, kind, id, self.lang))
-            {
-                Some(k) => {
-                    let p = site.page(k);
-                    json!({ "title": p.doc.title(), "href": self.link(&p.path), "lang": p.doc.content_lang() })
-                }
-                None => Value::Null,
-            }
+        let reference = |kind: Kind, id: &Option<String>| -> Option<DocLink<'a>> {
+            let k = doc_in(site, kind, id.as_deref()?, self.lang)?;
+            let p = site.page(k);
+            Some(DocLink {
+                title: p.doc.title(),
+                href: self.link(&p.path),
+                lang: p.doc.content_lang(),
+            })
         };
-        json!({
-            "n": n,
-            "id": e.id,
-            "anchor": format!("tl-{}", e.id),
-            "kind": e.kind.id(),
-            "kind_label": label(self.lc, "timeline_kinds", e.kind.id()),
-            "type": e.r#type,
-            "type_label": self.type_label(e),
-            "title": page.doc.title(),
-            "description": page.doc.common.description,
-            "href": self.link(&page.path),
-            "lang": page.doc.content_lang(),
-            "lang_name": site.config.languages.iter().find(|l| l.code == page.doc.lang).map(|l| l.name.clone()).unwrap_or_else(|| page.doc.lang.clone()),
-            "fallback": page.doc.lang != self.lang,
-            "date": context::date_value(strings, Some(&e.date)),
-            "end": context::date_value(strings, e.end.as_ref()),
-            "fiscal_year": e.fiscal_year,
-            "cities": cities,
-            "city_ids": e.cities.join(" "),
-            "fields": fields,
-            "field_ids": e.fields.iter().map(|f| f.id()).collect::<Vec<_>>().join(" "),
-            "case_study": reference(Kind::CaseStudy, &e.case_study),
-            "agreement": reference(Kind::Agreement, &e.agreement),
-            "source": e.source,
-        })
+        EntryView {
+            n,
+            id: e.id.clone(),
+            anchor: format!("tl-{}", e.id),
+            kind: e.kind.id(),
+            kind_label: label(self.lc, "timeline_kinds", e.kind.id()),
+            r#type: e.r#type.clone(),
+            type_label: self.type_label(e),
+            title: page.doc.title(),
+            description: &page.doc.common.description,
+            href: self.link(&page.path),
+            lang: page.doc.content_lang(),
+            lang_name: site
+                .config
+                .languages
+                .iter()
+                .find(|l| l.code == page.doc.lang)
+                .map(|l| l.name.clone())
+                .unwrap_or_else(|| page.doc.lang.clone()),
+            fallback: page.doc.lang != self.lang,
+            date: context::date_value(strings, Some(&e.date)),
+            end: context::date_value(strings, e.end.as_ref()),
+            fiscal_year: e.fiscal_year,
+            cities,
+            city_ids: e.cities.join(" "),
+            fields,
+            field_ids: e
+                .fields
+                .iter()
+                .map(|f| f.id())
+                .collect::<Vec<_>>()
+                .join(" "),
+            case_study: reference(Kind::CaseStudy, &e.case_study),
+            agreement: reference(Kind::Agreement, &e.agreement),
+            source: e.source.clone(),
+        }
     }
 
     /// A chronological list grouped by decade and year; headings start at `level`.
-    pub(super) fn groups(&self, list: &[&Entry], level: u8, numbered: bool) -> Value {
-        let values: Vec<Value> = list
+    pub(super) fn groups(&self, list: &[&Entry], level: u8, numbered: bool) -> Groups<'a> {
+        let mut entries: Vec<Option<EntryView>> = list
             .iter()
             .enumerate()
-            .map(|(i, e)| self.entry(e, i + 1))
+            .map(|(i, e)| Some(self.entry(e, i + 1)))
             .collect();
         let decade_pattern = self.lc.strings.get("timeline_decade");
-        let groups: Vec<Value> = tl::group(list)
+        let groups: Vec<Decade> = tl::group(list)
             .into_iter()
-            .map(|d| {
-                let years: Vec<Value> = d
+            .map(|d| Decade {
+                decade: d.decade,
+                id: format!("d{}", d.decade),
+                label: decade_pattern.replace("{decade}", &d.decade.to_string()),
+                years: d
                     .years
                     .iter()
-                    .map(|y| {
-                        let entries: Vec<&Value> = y.entries.iter().map(|i| &values[*i]).collect();
-                        json!({ "year": y.year, "id": format!("y{}", y.year), "entries": entries })
+                    .map(|y| Year {
+                        year: y.year,
+                        id: format!("y{}", y.year),
+                        // Each entry is in one year.
+                        entries: y
+                            .entries
+                            .iter()
+                            .filter_map(|i| entries[*i].take())
+                            .collect(),
                     })
-                    .collect();
-                json!({
-                    "decade": d.decade,
-                    "id": format!("d{}", d.decade),
-                    "label": decade_pattern.replace("{decade}", &d.decade.to_string()),
-                    "years": years,
-                })
+                    .collect(),
             })
             .collect();
-        json!({
-            "groups": groups,
-            "count": list.len(),
-            "level": level,
-            "sublevel": level + 1,
-            "numbered": numbered,
-        })
+        Groups {
+            groups,
+            count: list.len(),
+            level,
+            sublevel: level + 1,
+            numbered,
+            href: None,
+        }
     }
 
     /// A schema.org Event for an entry.
