@@ -79,9 +79,17 @@ rm -rf "$WORK/kizuna-1t"
 if [ "${TAGS:-0}" = 1 ]; then
   mkdir -p "$WORK/tags/content"
   python3 -c "import sys; print('---\ntitle: Many tags\ntags: [' + ', '.join(f't{i}' for i in range(100000)) + ']\n---\nBody.')" > "$WORK/tags/content/one.md"
+  # ext4 skips inodes freed in the last `vm.dirty_expire_centisecs` (30 s by default) when it allocates, so
+  # creating 200,000 files right after deleting as many is bound by that scan, not by the build: measured
+  # both ways.
+  wait=$(( $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo 3000) / 100 + 5 ))
   rm -rf "$WORK/tags-out" "$WORK/.tags-out.prev"
+  sync; sleep "$wait"
   read -r t m < <(measure "$KIZUNA" build --root "$WORK/tags" --output "$WORK/tags-out")
   echo "one page with 100,000 tags: $t s, $((m / 1024)) MiB (target < 10 s)"
+  rm -rf "$WORK/tags-out" "$WORK/.tags-out.prev"
+  read -r t m < <(measure "$KIZUNA" build --root "$WORK/tags" --output "$WORK/tags-out")
+  echo "  the same, right after deleting the last output: $t s"
   "$KIZUNA" build --root "$WORK/tags" --output "$WORK/tags-out" >/dev/null 2>&1
   read -r t m < <(measure "$KIZUNA" build --root "$WORK/tags" --output "$WORK/tags-out")
   echo "  rebuilt, nothing changed: $t s"
