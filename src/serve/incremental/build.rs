@@ -168,19 +168,17 @@ impl Engine {
         diagnostics.extend(d);
         laps.lap("pages");
         // The timelines show every event: made again only when a fact they read changed.
+        let derives = render::derives(&site, templates);
         let current = changed
             .as_ref()
+            .filter(|_| derives)
             .and_then(|c| self.recorded.current_derived(c))
             .cloned();
-        let remade = match current {
-            Some(_) => None,
-            None if render::derives(&site, templates) => {
-                let (made, read) =
-                    deps::recording(|| render::derived(&site, &bodies, &langs, templates));
-                Some((read, made))
-            }
-            None => None,
-        };
+        let remade = (derives && current.is_none()).then(|| {
+            let (made, read) =
+                deps::recording(|| render::derived(&site, &bodies, &langs, templates));
+            (read, made)
+        });
         let (derived, d) = current
             .or_else(|| remade.as_ref().map(|(_, made)| made.clone()))
             .unwrap_or_default();
@@ -214,8 +212,13 @@ impl Engine {
                 &pdfs,
                 &langs,
             );
-            self.recorded
-                .update(changed, read, remade, |p| paths.contains(p), &now);
+            self.recorded.update(
+                changed,
+                read,
+                (derives, remade),
+                |p| paths.contains(p),
+                &now,
+            );
             laps.lap("recorded");
             let made = Made {
                 files,

@@ -68,14 +68,14 @@ impl Recorded {
         (!read.iter().any(|k| changed.changed[*k as usize])).then_some(files)
     }
 
-    /// Takes a good build in: the facts read by the outputs it rendered, the timelines if they were made
-    /// again, every known fact's new fingerprint; outputs no longer made are forgotten. After a full render
-    /// (`changed` is `None`) only what it read is kept.
+    /// Takes a good build in: the facts read by the outputs it rendered, whether the site has timelines and
+    /// the timelines if they were made again, every known fact's new fingerprint; outputs no longer made are
+    /// forgotten. After a full render (`changed` is `None`) only what it read is kept.
     pub(super) fn update(
         &mut self,
         changed: Option<Changed>,
         rendered: Vec<(String, Vec<Fact>)>,
-        derived: Option<(Vec<Fact>, Derived)>,
+        (derives, derived): (bool, Option<(Vec<Fact>, Derived)>),
         served: impl Fn(&str) -> bool,
         now: &Sources,
     ) {
@@ -93,6 +93,9 @@ impl Recorded {
         }
         if let Some((read, files)) = derived {
             self.derived = Some((self.intern(read, now), files));
+        }
+        if !derives {
+            self.derived = None;
         }
         self.outputs.retain(|path, _| served(path));
         self.compact();

@@ -354,6 +354,18 @@ fn timelines_follow_every_edit_they_show() {
         "timeline/_index.md",
         "---\ntitle: Forty years\n---\nEvery event.\n"
     )));
+    // No events, no timeline: it stays gone through the edits after.
+    std::fs::remove_dir_all(f.dir.path().join("content/timeline")).unwrap();
+    f.change(&["timeline"]).unwrap();
+    f.assert_same();
+    f.edit(
+        "notes/c.md",
+        &note("C", "2019-01-01", "air", "Sea, once more."),
+    );
+    f.edit(
+        "cities/yangon.md",
+        "---\ntitle: Yangon\ncountry: Myanmar\n---\nCity.\n",
+    );
 }
 
 #[test]
