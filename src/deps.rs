@@ -17,6 +17,8 @@ pub enum Fact {
     Page(String),
     /// A page's rendered body, by rel.
     Body(String),
+    /// A page's headings, by rel.
+    Toc(String),
     /// What a section shows of itself (title, path, `_index` front matter, subsections, page count, the kind
     /// of its first page), by (folder, language).
     Section(String, String),

@@ -52,7 +52,7 @@ pub fn of_page(site: &Site, bodies: &Bodies, i: usize, root: &str) -> Vec<Citati
             let anchor = slugify(key(text));
             let href = page.map(|j| {
                 let base = format!("{root}{}", site.href(&site.page(j).path));
-                if bodies.page(site, j).toc.iter().any(|h| h.id == anchor) {
+                if bodies.toc(site, j).iter().any(|h| h.id == anchor) {
                     format!("{base}#{anchor}")
                 } else {
                     base

@@ -45,6 +45,13 @@ impl Bodies {
         &self.pages[i]
     }
 
+    /// Page `i`'s headings only, recorded as read (a link to one of them does not depend on the rest of the
+    /// body).
+    pub fn toc(&self, site: &Site, i: usize) -> &[crate::markdown::Heading] {
+        crate::deps::note(|| crate::deps::Fact::Toc(site.pages[i].doc.rel.clone()));
+        &self.pages[i].toc
+    }
+
     /// Section `s`'s body, recorded as read.
     pub fn section(&self, site: &Site, s: usize) -> &Rendered {
         let sec = &site.sections[s];

@@ -321,6 +321,7 @@ impl Engine {
                     *i,
                     Body {
                         fingerprint: facts::of_body(&rendered),
+                        toc_fingerprint: facts::of_toc(&rendered),
                         rendered,
                         diagnostics,
                         links,

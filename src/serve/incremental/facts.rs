@@ -187,7 +187,12 @@ fn debug(value: impl Debug) -> u64 {
 
 /// A rendered body's fingerprint: what pages show of it (its HTML and headings).
 pub(super) fn of_body(r: &Rendered) -> u64 {
-    hash((&r.html, debug(&r.toc)))
+    hash((&r.html, of_toc(r)))
+}
+
+/// The fingerprint of a rendered body's headings.
+pub(super) fn of_toc(r: &Rendered) -> u64 {
+    debug(&r.toc)
 }
 
 impl<'a> Sources<'a> {
@@ -245,6 +250,7 @@ impl<'a> Sources<'a> {
                 ))
             }),
             Fact::Body(rel) => self.bodies.get(rel).map_or(0, |b| b.fingerprint),
+            Fact::Toc(rel) => self.bodies.get(rel).map_or(0, |b| b.toc_fingerprint),
             Fact::Section(dir, lang) => self.section(dir, lang).map_or(0, |i| {
                 let s = &site.sections[i];
                 let named = |j: &usize| {

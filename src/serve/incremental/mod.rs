@@ -125,6 +125,8 @@ struct Body {
     links: Vec<(String, Option<String>)>,
     /// The fingerprint of what outputs show of it ([`facts::of_body`]).
     fingerprint: u64,
+    /// The fingerprint of its headings ([`facts::of_toc`]).
+    toc_fingerprint: u64,
 }
 
 /// Keeps the stages' results between rebuilds.
