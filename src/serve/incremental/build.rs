@@ -63,7 +63,8 @@ impl Resolve for Recorder<'_> {
 struct Made {
     files: Vec<OutputFile>,
     extra: Vec<OutputFile>,
-    jobs: Vec<Job>,
+    /// The output path of every templated output of the site.
+    paths: Vec<String>,
     selected: usize,
     pdfs: Plan,
 }
@@ -139,6 +140,7 @@ impl Engine {
         // Render the outputs that read a fact the changes changed.
         let langs = render::lang_contexts(&site, theme);
         let jobs = render::jobs(&site, templates);
+        let paths: Vec<String> = jobs.iter().map(|j| j.path(&site)).collect();
         let changed = (!self.needs_full_render).then(|| {
             let now = Sources::new(&site, &self.bodies, &section_bodies, &report, &pdfs, &langs);
             self.recorded.compare(&now)
@@ -146,10 +148,11 @@ impl Engine {
         let selected: Vec<Job> = match &changed {
             Some(c) => jobs
                 .iter()
-                .filter(|j| self.recorded.is_stale(&j.path(&site), c))
-                .cloned()
+                .zip(&paths)
+                .filter(|(_, path)| self.recorded.is_stale(path, c))
+                .map(|(j, _)| j.clone())
                 .collect(),
-            None => jobs.clone(),
+            None => jobs,
         };
         laps.lap("select");
         let mut bodies = Bodies {
@@ -203,7 +206,7 @@ impl Engine {
                 read.push((path.clone(), facts));
                 files.push((path, bytes));
             }
-            let paths: HashSet<String> = jobs.iter().map(|j| j.path(&site)).collect();
+            let made_now: HashSet<&str> = paths.iter().map(String::as_str).collect();
             let now = Sources::new(
                 &site,
                 &self.bodies,
@@ -216,7 +219,7 @@ impl Engine {
                 changed,
                 read,
                 (derives, remade),
-                |p| paths.contains(p),
+                |p| made_now.contains(p),
                 &now,
             );
             laps.lap("recorded");
@@ -224,10 +227,10 @@ impl Engine {
                 files,
                 extra,
                 selected,
-                jobs,
+                paths,
                 pdfs,
             };
-            Ok(self.swap_in(&site, theme, made, statics_changed, diagnostics))
+            Ok(self.swap_in(theme, made, statics_changed, diagnostics))
         };
         laps.lap("diff");
         self.site = Some(site);
@@ -339,7 +342,6 @@ impl Engine {
     /// replaces it, and the planned PDFs until `refresh_pdfs` does.
     fn swap_in(
         &mut self,
-        site: &Site,
         theme: &Theme,
         made: Made,
         statics_changed: bool,
@@ -348,13 +350,13 @@ impl Engine {
         let Made {
             files,
             extra,
-            jobs,
+            paths,
             selected,
             pdfs,
         } = made;
-        let expected: HashSet<String> = jobs
-            .iter()
-            .map(|j| j.path(site))
+        let jobs = paths.len();
+        let expected: HashSet<String> = paths
+            .into_iter()
             .chain(extra.iter().map(|(p, _)| p.clone()))
             .chain(pdfs.paths().map(|(p, _)| p.to_string()))
             .chain(
@@ -419,8 +421,8 @@ impl Engine {
             changed,
             warnings,
             rendered: selected,
-            jobs: jobs.len(),
-            full: selected == jobs.len(),
+            jobs,
+            full: selected == jobs,
         }
     }
 }

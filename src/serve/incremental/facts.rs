@@ -123,7 +123,7 @@ impl Recorded {
             .outputs
             .values()
             .chain(self.derived.as_ref().map(|(read, _)| read));
-        for read in lists.clone() {
+        for read in lists {
             for k in read {
                 used[*k as usize] = true;
             }
