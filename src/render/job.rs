@@ -27,21 +27,27 @@ pub enum Job {
 }
 
 impl Job {
-    /// The output path of the file the job renders.
+    /// The output path of the file the job renders: `index.html` in its [`Job::folder`], or `404.html`.
     pub fn path(&self, site: &Site) -> String {
         match self {
-            Job::Page(i) => format!("{}index.html", site.pages[*i].path),
-            Job::Teacher(i) => format!("{}teacher/index.html", site.pages[*i].path),
-            Job::PrintAll(s) => format!("{}print/index.html", site.sections[*s].path),
-            Job::Section(s, n) => format!("{}index.html", paginated(&site.sections[*s].path, *n)),
-            Job::TagList(lang) => format!("{}index.html", tag_list_path(site, lang)),
-            Job::Tag(lang, tag, n) => format!(
-                "{}index.html",
-                paginated(&context::tag_path(site, lang, tag), *n)
-            ),
-            Job::Search(lang) => format!("{}index.html", search_path(site, lang)),
-            Job::Translations => "translations/index.html".into(),
             Job::NotFound => "404.html".into(),
+            _ => format!("{}index.html", self.folder(site)),
+        }
+    }
+
+    /// The site path of the folder the job's file goes in (empty for the 404 page, which is served at any
+    /// depth).
+    pub fn folder(&self, site: &Site) -> String {
+        match self {
+            Job::Page(i) => site.pages[*i].path.clone(),
+            Job::Teacher(i) => format!("{}teacher/", site.pages[*i].path),
+            Job::PrintAll(s) => format!("{}print/", site.sections[*s].path),
+            Job::Section(s, n) => paginated(&site.sections[*s].path, *n),
+            Job::TagList(lang) => tag_list_path(site, lang),
+            Job::Tag(lang, tag, n) => paginated(&context::tag_path(site, lang, tag), *n),
+            Job::Search(lang) => search_path(site, lang),
+            Job::Translations => "translations/".into(),
+            Job::NotFound => String::new(),
         }
     }
 }
@@ -74,13 +80,13 @@ pub(super) fn paginated(base: &str, n: usize) -> String {
     }
 }
 
-pub(super) fn tag_list_path(site: &Site, lang: &str) -> String {
+fn tag_list_path(site: &Site, lang: &str) -> String {
     context::tag_path(site, lang, "x")
         .trim_end_matches("x/")
         .to_string()
 }
 
-pub(super) fn search_path(site: &Site, lang: &str) -> String {
+fn search_path(site: &Site, lang: &str) -> String {
     let prefix = site.config.lang_prefix(lang);
     if prefix.is_empty() {
         "search/".to_string()

@@ -2,7 +2,7 @@
 //! tag page, search page, translation status or 404 page, then its template. Contexts read the site through
 //! its recording accessors ([`crate::deps`]), so that what an output was made from is known.
 
-use super::job::{paginated, search_path, tag_list_path};
+use super::job::paginated;
 use super::view::{
     Alternate, DownloadView, LangState, Output, PageNumber, PageView, Pagination, SearchFilters,
     SectionView, StatusRow, Subsection, Summary, Term, TermCount,
@@ -85,21 +85,16 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
     match job {
         Job::Page(i) | Job::Teacher(i) => {
             let p = site.page(*i);
-            let (path, template) = match job {
-                Job::Teacher(_) => (
-                    format!("{}teacher/", p.path),
-                    "lesson_teacher.html".to_string(),
-                ),
+            let path = job.folder(site);
+            let template = match job {
+                Job::Teacher(_) => "lesson_teacher.html".to_string(),
                 _ => {
                     let own = format!("{}.html", p.doc.kind.name());
-                    (
-                        p.path.clone(),
-                        if templates.has(&own) {
-                            own
-                        } else {
-                            "page.html".to_string()
-                        },
-                    )
+                    if templates.has(&own) {
+                        own
+                    } else {
+                        "page.html".to_string()
+                    }
                 }
             };
             let root = root_of(&path);
@@ -136,7 +131,7 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
         }
         Job::Section(s, n) => {
             let sec = site.sec(*s);
-            let path = paginated(&sec.path, *n);
+            let path = job.folder(site);
             let root = root_of(&path);
             let lc = lc_of(&sec.lang);
             let base = context::base(site, lc, &sec.lang, &path, &root);
@@ -212,7 +207,7 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
         }
         Job::PrintAll(s) => {
             let sec = site.sec(*s);
-            let path = format!("{}print/", sec.path);
+            let path = job.folder(site);
             let root = root_of(&path);
             let lc = lc_of(&sec.lang);
             let base = context::base(site, lc, &sec.lang, &path, &root);
@@ -256,7 +251,7 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
             )
         }
         Job::TagList(lang) => {
-            let path = tag_list_path(site, lang);
+            let path = job.folder(site);
             let root = root_of(&path);
             let lc = lc_of(lang);
             let base = context::base(site, lc, lang, &path, &root);
@@ -280,7 +275,7 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
         }
         Job::Tag(lang, tag, n) => {
             let base_path = context::tag_path(site, lang, tag);
-            let path = paginated(&base_path, *n);
+            let path = job.folder(site);
             let root = root_of(&path);
             let lc = lc_of(lang);
             let base = context::base(site, lc, lang, &path, &root);
@@ -307,7 +302,7 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
             )
         }
         Job::Search(lang) => {
-            let path = search_path(site, lang);
+            let path = job.folder(site);
             let root = root_of(&path);
             let lc = lc_of(lang);
             let base = context::base(site, lc, lang, &path, &root);
@@ -317,7 +312,7 @@ pub(super) fn render_job(inputs: &Inputs, job: &Job) -> Result<OutputFile, Diagn
             finish(templates, "search.html", &Output { base, own }, &path)
         }
         Job::Translations => {
-            let path = "translations/".to_string();
+            let path = job.folder(site);
             let root = root_of(&path);
             let lang = site.config.default_language.clone();
             let base = context::base(site, lc_of(&lang), &lang, &path, &root);
